@@ -1,0 +1,46 @@
+# Two commands on a fresh machine with Python 3.11, pip and make:
+#   make run    set up .venv from requirements.lock, generate synthetic data if
+#               data/01_raw has no Olist CSVs, then `kedro run` (the default pipeline)
+#   make test   ruff + the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export KEDRO_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := true
+export MLFLOW_DISABLE_TELEMETRY := true
+
+.PHONY: install run data test lint viz mlflow-ui clean-data
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: $(STAMP)
+	@if ls data/01_raw/*.csv >/dev/null 2>&1; then \
+		echo "data/01_raw already holds CSVs: not generating synthetic data"; \
+	else \
+		$(BIN)/kedro run --pipeline=synthetic; \
+	fi
+
+run: data
+	$(BIN)/kedro run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+viz: $(STAMP)
+	$(BIN)/kedro viz run --host 127.0.0.1
+
+mlflow-ui: $(STAMP)
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1

@@ -1,0 +1,5 @@
+"""Custom Kedro datasets of the project."""
+
+from olist_segmentation.datasets.olist_csv import OlistCSVDataset
+
+__all__ = ["OlistCSVDataset"]
