@@ -105,14 +105,20 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
                 f"{path.name}: rule 'valid UTF-8' broken at byte {exc.start}"
             ) from exc
         except pd.errors.EmptyDataError as exc:
-            raise DatasetError(f"{path.name}: rule 'not empty' broken: the file is empty") from exc
+            raise DatasetError(
+                f"{path.name}: rule 'not empty' broken: the file is empty"
+            ) from exc
         except pd.errors.ParserError as exc:
-            raise DatasetError(f"{path.name}: rule 'well-formed CSV' broken: {exc}") from exc
+            raise DatasetError(
+                f"{path.name}: rule 'well-formed CSV' broken: {exc}"
+            ) from exc
 
     def save(self, data: pd.DataFrame) -> None:
         path = Path(get_filepath_str(self._filepath, "file"))
         manifest_path = path.parent / MANIFEST
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        manifest = (
+            json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        )
         if (
             path.exists()
             and not self._overwrite
@@ -133,6 +139,8 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         if self._final_newline:
             text += newline
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8-sig" if self._bom else "utf-8", newline="")
+        path.write_text(
+            text, encoding="utf-8-sig" if self._bom else "utf-8", newline=""
+        )
         manifest[path.name] = _md5(path)
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
