@@ -64,6 +64,7 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
     def __init__(
         self,
         filepath: str,
+        *,
         quote_header: bool = True,
         bom: bool = False,
         crlf: bool = False,
