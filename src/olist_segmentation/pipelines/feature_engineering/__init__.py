@@ -1,0 +1,5 @@
+"""Customer features as of a snapshot date."""
+
+from .pipeline import create_pipeline
+
+__all__ = ["create_pipeline"]

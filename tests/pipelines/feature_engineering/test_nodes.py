@@ -1,0 +1,98 @@
+"""Unit tests of the customer features on tiny primary tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from olist_segmentation.pipelines.feature_engineering.nodes import (
+    FEATURE_COLUMNS,
+    build_customer_features,
+    compute_customer_features,
+)
+
+from .tiny_primary import SNAPSHOT, make_frames, make_order
+
+
+def test_features_one_row_per_person_with_a_delivered_order(history):
+    orders, items = make_frames(*history)
+    features = build_customer_features(orders, items, SNAPSHOT)
+    assert list(features.columns) == ["person_key", *FEATURE_COLUMNS]
+    assert features["person_key"].tolist() == [1, 2]
+    assert features["person_key"].dtype == "uint32"
+    one = features.set_index("person_key").loc[1]
+    assert one["frequency"] == 2
+    assert one["monetary"] == pytest.approx(450.0)
+    assert one["avg_order_value"] == pytest.approx(225.0)
+    assert one["recency_days"] == pytest.approx(92.0)
+    assert one["tenure_days"] == pytest.approx(214.0)
+    assert one["days_between_orders"] == pytest.approx(122.0)
+    assert one["review_score_mean"] == pytest.approx(3.0)
+    assert one["bad_review_share"] == pytest.approx(0.5)
+    assert one["delivery_delay_days_mean"] == pytest.approx(-3.0)
+    assert one["late_share"] == pytest.approx(0.5)
+    assert one["delivery_days_mean"] == pytest.approx(20.0)
+    assert one["distance_km_mean"] == pytest.approx(650.0)
+    assert one["installments_mean"] == pytest.approx(3.0)
+    # value-weighted: 120 * 1.0 + 330 * 0.5 credit card over 450 paid
+    assert one["share_credit_card"] == pytest.approx(285 / 450)
+    assert one["share_voucher"] == pytest.approx(165 / 450)
+    assert one["n_categories"] == 2
+    assert one["freight_share"] == pytest.approx(50 / 450)
+    two = features.set_index("person_key").loc[2]
+    assert np.isnan(two["review_score_mean"])
+    assert two["review_share"] == 0
+    assert two["share_boleto"] == 1
+    assert two["days_between_orders"] == 0
+
+
+def test_snapshot_defaults_to_last_purchase(history):
+    orders, items = make_frames(*history)
+    features = compute_customer_features(orders, items, {"snapshot_date": None})
+    # last purchase is 2017-12-20; person 2's order (2017-12-01) arrives 12-11
+    assert features["person_key"].tolist() == [1, 2]
+    assert features.set_index("person_key").loc[2, "recency_days"] == 19
+
+
+def test_future_events_do_not_change_features(history):
+    """Orders, deliveries and reviews after the snapshot are unknown at it."""
+    rows, items = history
+    before = build_customer_features(*make_frames(rows, items), SNAPSHOT)
+    future = [
+        # a later order by a known person
+        make_order(10, 1, "2018-02-01", items_price=5000.0, review_score=1.0),
+        # purchased before the snapshot, delivered after it
+        make_order(11, 2, "2017-12-30", items_price=999.0, delivery_delay_days=9.0),
+        # a new person whose first order is after the snapshot
+        make_order(12, 4, "2018-03-01"),
+        # person 3's only order, delivered long after the snapshot
+        make_order(
+            13, 3, "2017-11-01", delivered_customer_ts=pd.Timestamp("2018-02-01")
+        ),
+    ]
+    rows_later = [dict(row) for row in rows] + future
+    # the review of person 2's order is written after the snapshot
+    rows_later[2].update(review_score=1.0, review_ts=pd.Timestamp("2018-01-05"))
+    items_later = [*items, (10, "garden"), (11, "auto"), (12, "toys"), (13, "toys")]
+    after = build_customer_features(*make_frames(rows_later, items_later), SNAPSHOT)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_snapshot_before_any_delivery_gives_empty_frame(history):
+    orders, items = make_frames(*history)
+    features = build_customer_features(orders, items, "2016-01-01")
+    assert features.empty
+    assert list(features.columns) == ["person_key", *FEATURE_COLUMNS]
+
+
+def test_missing_column_names_table_and_column(history):
+    orders, items = make_frames(*history)
+    with pytest.raises(ValueError, match=r"primary_orders.*review_ts"):
+        build_customer_features(orders.drop(columns="review_ts"), items, SNAPSHOT)
+
+
+def test_unknown_parameter_fails(history):
+    orders, items = make_frames(*history)
+    with pytest.raises(ValueError, match="snapshot_dat"):
+        compute_customer_features(orders, items, {"snapshot_dat": "2018-01-01"})
