@@ -5,6 +5,8 @@ from __future__ import annotations
 from kedro.framework.project import find_pipelines
 from kedro.pipeline import Pipeline
 
+from olist_segmentation.mlflow_packaging import package_training
+
 # The real work, in data-flow order. ``synthetic`` only writes raw data and is
 # never part of the default run.
 DEFAULT_PIPELINES = (
@@ -17,10 +19,17 @@ DEFAULT_PIPELINES = (
 
 
 def register_pipelines() -> dict[str, Pipeline]:
-    """Register every pipeline by its folder name; ``__default__`` is the real work."""
+    """Register every pipeline by its folder name; ``__default__`` is the real work.
+
+    When modelling is loaded, ``__default__`` is a kedro-mlflow ``PipelineML``: the
+    run that fits the model also logs and registers its inference half in MLflow.
+    """
     pipelines = find_pipelines(raise_errors=True)
-    pipelines["__default__"] = sum(
+    default = sum(
         (pipelines[name] for name in DEFAULT_PIPELINES if name in pipelines),
         start=Pipeline([]),
     )
+    if "modelling" in pipelines:
+        default = package_training(default, pipelines["modelling"])
+    pipelines["__default__"] = default
     return pipelines
