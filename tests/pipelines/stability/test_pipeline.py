@@ -1,0 +1,71 @@
+"""Slice test: the whole stability pipeline on an in-memory catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+
+from olist_segmentation.pipelines.stability import create_pipeline, nodes
+
+from .conftest import SHIFT
+
+CATALOG_FILE = Path(__file__).resolve().parents[3] / "conf/base/catalog_stability.yml"
+
+
+def project_catalog(tmp_path: Path) -> DataCatalog:
+    """The project's stability catalog entries, written under ``tmp_path``."""
+    config = yaml.safe_load(CATALOG_FILE.read_text())
+    entries = {
+        name: {**entry, "filepath": str(tmp_path / entry["filepath"])}
+        for name, entry in config.items()
+        if not name.startswith("_")
+    }
+    return DataCatalog.from_config(entries)
+
+
+def test_stability_pipeline_end_to_end(
+    tmp_path, primary_tables, kmeans_spec, stability_params, feature_params
+):
+    orders, items = primary_tables
+    production = nodes.fit_spec(
+        kmeans_spec, nodes.features_as_of(orders, items, "2018-08-01", feature_params)
+    )
+    inputs = {
+        "primary_orders": MemoryDataset(orders),
+        "primary_order_items": MemoryDataset(items),
+        "selected_spec": MemoryDataset(kmeans_spec),
+        "segmentation_model": MemoryDataset(production, copy_mode="assign"),
+        "params:stability": MemoryDataset(stability_params),
+        "params:feature_engineering": MemoryDataset(feature_params),
+    }
+    catalog = project_catalog(tmp_path)
+    for name, dataset in inputs.items():
+        catalog[name] = dataset
+    pipeline = create_pipeline()
+    assert pipeline.inputs() == set(inputs)
+    SequentialRunner().run(pipeline, catalog)
+    outputs = {name: catalog[name] for name in pipeline.all_outputs()}
+    written = sorted(p.name for p in (tmp_path / "data/08_reporting").iterdir())
+    assert written == [
+        "maintenance_recommendation.json",
+        "stability_ari.json",
+        "stability_drift.json",
+        "stability_shares.json",
+        "stability_snapshots.csv",
+    ]
+    snapshots = outputs["stability_snapshots"].load()
+    assert pd.api.types.is_datetime64_any_dtype(snapshots["date"])
+    rec = outputs["maintenance_recommendation"].load()
+    assert len(snapshots) == rec["n_snapshots"] + 1
+    # the planted shift: the recommended period ends after the shift, before the data
+    period_end = pd.Timestamp(rec["t0"]) + pd.Timedelta(days=rec["retrain_period_days"])
+    assert not rec["censored"]
+    assert SHIFT <= period_end < SHIFT + pd.Timedelta(days=150)
+    assert rec["intrinsic_stability"]["seed_ari"]
+    assert outputs["stability_ari_plot"].load().data[0].name == "persons known at T0"
+    reference = outputs["stability_reference_model"].load()
+    assert reference.n_clusters_ == 2
