@@ -1,0 +1,123 @@
+"""Cross-table checks and the cleaning rules of the validated (typed) tables.
+
+Orphan foreign keys cannot be explained by the known dirt of the Olist data, so
+they stop the run. Everything else known (see ``rules.RULES``) is cleaned here
+and counted; each function returns new frames and a dict of rule counts.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from .schema import SCHEMAS
+from .validation import check_foreign_key
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_CATEGORY = "unknown"
+
+
+def check_references(tables: dict[str, pd.DataFrame]) -> None:
+    """Raise on the first declared foreign key with orphans (names file and column)."""
+    for schema in SCHEMAS.values():
+        for key in schema.foreign_keys:
+            check_foreign_key(
+                tables[schema.name][key.column],
+                tables[key.parent][key.parent_column],
+                child_file=schema.file,
+                parent_file=SCHEMAS[key.parent].file,
+            )
+
+
+def clean_customers(
+    customers: pd.DataFrame, orders: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Drop customer rows that no order points to (a customer_id is one order)."""
+    has_order = customers["customer_id"].isin(orders["customer_id"]).to_numpy()
+    dropped = int((~has_order).sum())
+    if dropped:
+        logger.warning("customers: dropping %d customer_id without an order", dropped)
+    kept = customers.loc[has_order].reset_index(drop=True)
+    return kept, {"customer_without_order": dropped}
+
+
+def clean_orders(
+    orders: pd.DataFrame,
+    items: pd.DataFrame,
+    payments: pd.DataFrame,
+    reviews: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Flag the orders really delivered; count the orders missing a part."""
+    delivered = (orders["order_status"] == "delivered").to_numpy()
+    dated = orders["order_delivered_customer_date"].notna().to_numpy()
+    counts = {
+        "delivered_without_delivery_date": int((delivered & ~dated).sum()),
+        "not_delivered_with_delivery_date": int((~delivered & dated).sum()),
+        "order_without_items": int((~orders["order_id"].isin(items["order_id"])).sum()),
+        "order_without_payment": int(
+            (~orders["order_id"].isin(payments["order_id"])).sum()
+        ),
+        "order_without_review": int(
+            (~orders["order_id"].isin(reviews["order_id"])).sum()
+        ),
+    }
+    for rule, count in counts.items():
+        if count:
+            logger.info("orders: %d %s (kept)", count, rule.replace("_", " "))
+    return orders.assign(is_delivered=delivered & dated), counts
+
+
+def clean_payments(payments: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Read 0 instalments as 1; count the payment rows of undefined type."""
+    zero = payments["payment_installments"].to_numpy() == 0
+    counts = {
+        "zero_installments": int(zero.sum()),
+        "payment_type_not_defined": int(
+            (payments["payment_type"] == "not_defined").sum()
+        ),
+    }
+    installments = np.where(zero, 1, payments["payment_installments"].to_numpy())
+    return payments.assign(payment_installments=installments), counts
+
+
+def clean_reviews(reviews: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Count orders with several reviews and review ids rating several orders."""
+    per_order = reviews["order_id"].value_counts()
+    per_review = reviews["review_id"].value_counts()
+    counts = {
+        "order_with_several_reviews": int((per_order > 1).sum()),
+        "review_id_on_several_orders": int((per_review > 1).sum()),
+    }
+    return reviews, counts
+
+
+def clean_products(
+    products: pd.DataFrame, translation: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Give every product a ``category``: English, else Portuguese, else 'unknown'."""
+    portuguese = products["product_category_name"]
+    english = portuguese.map(
+        translation.set_index("product_category_name")["product_category_name_english"]
+    )
+    untranslated = (portuguese.notna() & english.isna()).to_numpy()
+    if untranslated.any():
+        logger.warning(
+            "products: categories without translation kept in Portuguese: %s",
+            ", ".join(sorted(portuguese[untranslated].unique())),
+        )
+    category = english.fillna(portuguese).fillna(UNKNOWN_CATEGORY).astype("str")
+    counts = {
+        "product_without_category": int(portuguese.isna().sum()),
+        "category_not_translated": int(untranslated.sum()),
+        "misspelled_columns_renamed": 2,
+    }
+    cleaned = products.rename(
+        columns={
+            "product_name_lenght": "product_name_length",
+            "product_description_lenght": "product_description_length",
+        }
+    ).assign(category=category)
+    return cleaned, counts

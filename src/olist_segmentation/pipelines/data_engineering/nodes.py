@@ -1,0 +1,219 @@
+"""Nodes of the data_engineering pipeline: validate -> clean -> rekey -> geolocate -> primary.
+
+Each node is a thin, pure function over the helpers of this package
+(``validation``, ``clean``, ``rekey``, ``geo``, ``primary``, ``rules``); the
+partial data-quality reports they return are merged by
+``build_data_quality_report``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from . import clean, geo, primary
+from .params import DataEngineeringParams
+from .rekey import rekey
+from .rules import merge_parts, merge_reports, rule_counts, table_counts
+from .schema import SCHEMAS
+from .validation import parse_table
+
+logger = logging.getLogger(__name__)
+
+CLEANED_TABLES = (
+    "customers",
+    "orders",
+    "order_items",
+    "order_payments",
+    "order_reviews",
+    "products",
+    "sellers",
+)
+
+
+def make_validator(table: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A node function parsing the raw text ``table`` against its declared schema."""
+    schema = SCHEMAS[table]
+
+    def validate(raw: pd.DataFrame) -> pd.DataFrame:
+        return parse_table(raw, schema)
+
+    validate.__name__ = validate.__qualname__ = f"validate_{table}"
+    validate.__doc__ = f"Parse and validate {schema.file} against its declared schema."
+    return validate
+
+
+def clean_tables(
+    *,
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    order_items: pd.DataFrame,
+    order_payments: pd.DataFrame,
+    order_reviews: pd.DataFrame,
+    products: pd.DataFrame,
+    sellers: pd.DataFrame,
+    category_translation: pd.DataFrame,
+) -> dict[str, Any]:
+    """Check the foreign keys (orphans stop the run), then apply the cleaning rules."""
+    typed = {
+        "customers": customers,
+        "orders": orders,
+        "order_items": order_items,
+        "order_payments": order_payments,
+        "order_reviews": order_reviews,
+        "products": products,
+        "sellers": sellers,
+        "category_translation": category_translation,
+    }
+    clean.check_references(typed)
+    cleaned = dict(typed)
+    counts: dict[str, int] = {}
+    for name, (table, rules) in {
+        "customers": clean.clean_customers(customers, orders),
+        "orders": clean.clean_orders(
+            orders, order_items, order_payments, order_reviews
+        ),
+        "order_payments": clean.clean_payments(order_payments),
+        "order_reviews": clean.clean_reviews(order_reviews),
+        "products": clean.clean_products(products, category_translation),
+    }.items():
+        cleaned[name] = table
+        counts.update(rules)
+    report = merge_parts(
+        *(table_counts(name, len(typed[name]), len(cleaned[name])) for name in typed),
+        rule_counts(counts),
+    )
+    return {**{name: cleaned[name] for name in CLEANED_TABLES}, "report": report}
+
+
+def rekey_tables(
+    *,
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    order_items: pd.DataFrame,
+    order_payments: pd.DataFrame,
+    order_reviews: pd.DataFrame,
+    products: pd.DataFrame,
+    sellers: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """Replace the six hex ids by uint32 keys in sorted hex order; keep ``id_map``."""
+    keyed, id_map = rekey(
+        {
+            "customers": customers,
+            "orders": orders,
+            "order_items": order_items,
+            "order_payments": order_payments,
+            "order_reviews": order_reviews,
+            "products": products,
+            "sellers": sellers,
+        }
+    )
+    logger.info(
+        "rekeyed %s",
+        ", ".join(
+            f"{kind}: {count}"
+            for kind, count in id_map["id_kind"].value_counts(sort=False).items()
+        ),
+    )
+    return {**keyed, "id_map": id_map}
+
+
+def locate_zip_prefixes(
+    geolocation: pd.DataFrame, params: DataEngineeringParams
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """One point per zip prefix inside Brazil's bounding box; counts of what moved."""
+    zips, counts = geo.zip_locations(geolocation, params.brazil_bounding_box)
+    kept = len(geolocation) - counts["outside_brazil_bounding_box"]
+    logger.info(
+        "geolocation: %d rows outside Brazil dropped, %d prefixes located, "
+        "%d prefixes in several states",
+        counts["outside_brazil_bounding_box"],
+        len(zips),
+        counts["zip_prefix_in_several_states"],
+    )
+    report = merge_parts(
+        table_counts("geolocation", len(geolocation), kept), rule_counts(counts)
+    )
+    return zips, report
+
+
+def geolocate_parties(
+    customers: pd.DataFrame, sellers: pd.DataFrame, zip_locations: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Coordinates of customers and sellers by zip prefix, else their state's point."""
+    states = geo.state_locations(zip_locations)
+    located = {}
+    counts = {}
+    for name, table, prefix, state in (
+        ("customer", customers, "customer_zip_code_prefix", "customer_state"),
+        ("seller", sellers, "seller_zip_code_prefix", "seller_state"),
+    ):
+        points = geo.locate(table[prefix], table[state], zip_locations, states)
+        located[name] = pd.concat([table, points], axis=1)
+        source = points["geo_source"]
+        counts[f"{name}_zip_prefix_without_geolocation"] = int((source != "zip").sum())
+        counts[f"{name}_without_coordinates"] = int((source == "none").sum())
+        logger.info(
+            "%ss: %d located by zip prefix, %d by state, %d without coordinates",
+            name,
+            int((source == "zip").sum()),
+            int((source == "state").sum()),
+            int((source == "none").sum()),
+        )
+    return located["customer"], located["seller"], rule_counts(counts)
+
+
+def build_primary_order_items(
+    order_items: pd.DataFrame,
+    products: pd.DataFrame,
+    located_sellers: pd.DataFrame,
+    located_customers: pd.DataFrame,
+    orders: pd.DataFrame,
+) -> pd.DataFrame:
+    """``primary_order_items``: one row per item with category, seller point, distance."""
+    return primary.build_order_items(
+        order_items, products, located_sellers, located_customers, orders
+    )
+
+
+def build_primary_orders(
+    orders: pd.DataFrame,
+    located_customers: pd.DataFrame,
+    primary_order_items: pd.DataFrame,
+    order_payments: pd.DataFrame,
+    order_reviews: pd.DataFrame,
+) -> pd.DataFrame:
+    """``primary_orders``: one row per order, every status."""
+    return primary.build_orders(
+        orders, located_customers, primary_order_items, order_payments, order_reviews
+    )
+
+
+def build_primary_persons(
+    located_customers: pd.DataFrame, orders: pd.DataFrame
+) -> pd.DataFrame:
+    """``primary_persons``: one row per person (customer_unique_id)."""
+    return primary.build_persons(located_customers, orders)
+
+
+def build_data_quality_report(
+    *,
+    clean_report: dict[str, Any],
+    geolocation_report: dict[str, Any],
+    parties_report: dict[str, Any],
+    primary_orders: pd.DataFrame,
+    primary_order_items: pd.DataFrame,
+    primary_persons: pd.DataFrame,
+) -> dict[str, Any]:
+    """Rows read and kept per Kaggle file, each rule with its count and action."""
+    return {
+        "tables": merge_reports(clean_report, geolocation_report, parties_report),
+        "primary_rows": {
+            "primary_orders": len(primary_orders),
+            "primary_order_items": len(primary_order_items),
+            "primary_persons": len(primary_persons),
+        },
+    }

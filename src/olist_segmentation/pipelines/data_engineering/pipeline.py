@@ -1,0 +1,121 @@
+"""The data_engineering pipeline: validate -> clean -> rekey -> geolocate -> primary."""
+
+from __future__ import annotations
+
+from kedro.pipeline import Node, Pipeline
+
+from .nodes import (
+    CLEANED_TABLES,
+    build_data_quality_report,
+    build_primary_order_items,
+    build_primary_orders,
+    build_primary_persons,
+    clean_tables,
+    geolocate_parties,
+    locate_zip_prefixes,
+    make_validator,
+    rekey_tables,
+)
+from .schema import SCHEMAS
+
+
+def create_pipeline(**kwargs: object) -> Pipeline:
+    """Raw Olist CSVs (text) to the primary tables and the data-quality report."""
+    validate = [
+        Node(
+            func=make_validator(table),
+            inputs=f"raw_{table}",
+            outputs=f"typed_{table}",
+            name=f"validate_{table}",
+            tags=["validate"],
+        )
+        for table in SCHEMAS
+    ]
+    cleaned = {table: f"clean_{table}" for table in CLEANED_TABLES}
+    keyed = {table: f"keyed_{table}" for table in CLEANED_TABLES}
+    return Pipeline(
+        [
+            *validate,
+            Node(
+                func=clean_tables,
+                inputs={
+                    table: f"typed_{table}"
+                    for table in (*CLEANED_TABLES, "category_translation")
+                },
+                outputs={**cleaned, "report": "clean_report"},
+                name="clean_tables",
+                tags=["clean"],
+            ),
+            Node(
+                func=rekey_tables,
+                inputs=cleaned,
+                outputs={**keyed, "id_map": "id_map"},
+                name="rekey_tables",
+                tags=["rekey"],
+            ),
+            Node(
+                func=locate_zip_prefixes,
+                inputs=["typed_geolocation", "params:data_engineering"],
+                outputs=["zip_locations", "geolocation_report"],
+                name="locate_zip_prefixes",
+                tags=["geolocate"],
+            ),
+            Node(
+                func=geolocate_parties,
+                inputs=["keyed_customers", "keyed_sellers", "zip_locations"],
+                outputs=["located_customers", "located_sellers", "parties_report"],
+                name="geolocate_parties",
+                tags=["geolocate"],
+            ),
+            Node(
+                func=build_primary_order_items,
+                inputs=[
+                    "keyed_order_items",
+                    "keyed_products",
+                    "located_sellers",
+                    "located_customers",
+                    "keyed_orders",
+                ],
+                outputs="primary_order_items",
+                name="build_primary_order_items",
+                tags=["primary"],
+            ),
+            Node(
+                func=build_primary_orders,
+                inputs=[
+                    "keyed_orders",
+                    "located_customers",
+                    "primary_order_items",
+                    "keyed_order_payments",
+                    "keyed_order_reviews",
+                ],
+                outputs="primary_orders",
+                name="build_primary_orders",
+                tags=["primary"],
+            ),
+            Node(
+                func=build_primary_persons,
+                inputs=["located_customers", "keyed_orders"],
+                outputs="primary_persons",
+                name="build_primary_persons",
+                tags=["primary"],
+            ),
+            Node(
+                func=build_data_quality_report,
+                inputs={
+                    name: name
+                    for name in (
+                        "clean_report",
+                        "geolocation_report",
+                        "parties_report",
+                        "primary_orders",
+                        "primary_order_items",
+                        "primary_persons",
+                    )
+                },
+                outputs="data_quality_report",
+                name="build_data_quality_report",
+                tags=["report"],
+            ),
+        ]
+    )

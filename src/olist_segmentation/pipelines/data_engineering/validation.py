@@ -1,0 +1,217 @@
+"""Vectorised parsing and validation of the raw text tables against their schema.
+
+Everything that would make a result wrong raises one ``RawDataError`` that names
+the Kaggle file, the column, the rule, how many rows break it and a few example
+values. Within a table every broken rule is listed in the same exception, so
+that a user can fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .schema import (
+    TIMESTAMP_FORMAT,
+    TIMESTAMP_HIGH,
+    TIMESTAMP_LOW,
+    Column,
+    TableSchema,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_EXAMPLES = 5
+ID_PATTERN = r"[0-9a-f]{32}"
+ZIP_PATTERN = r"[0-9]{5}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: where, which rule, how many rows, a few example values."""
+
+    file: str
+    column: str
+    rule: str
+    count: int
+    examples: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        rows = "row" if self.count == 1 else "rows"
+        text = f"{self.file}: column '{self.column}' breaks rule '{self.rule}' in {self.count} {rows}"
+        if self.examples:
+            text += " (e.g. " + ", ".join(self.examples) + ")"
+        return text
+
+
+class RawDataError(ValueError):
+    """Raw data that cannot give a correct result; lists every broken rule."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = tuple(violations)
+        lines = [str(violation) for violation in violations]
+        if len(lines) > 1:
+            message = f"{len(lines)} rules broken:\n  " + "\n  ".join(lines)
+        else:
+            message = lines[0]
+        super().__init__(message)
+
+
+def examples(values: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
+    """A few distinct offending values, quoted, for an error message."""
+    distinct = pd.unique(values.to_numpy(dtype=object))[:limit]
+    return tuple(
+        "<empty>" if pd.isna(value) else repr(str(value)) for value in distinct
+    )
+
+
+def _check_columns(raw: pd.DataFrame, schema: TableSchema) -> None:
+    found = [str(column) for column in raw.columns]
+    missing = [name for name in schema.column_names if name not in found]
+    unexpected = [name for name in found if name not in schema.column_names]
+    if missing:
+        violations = []
+        for name in missing:
+            rule = "required column"
+            close = difflib.get_close_matches(name, unexpected, n=1, cutoff=0.6)
+            if close:
+                rule += f" (renamed to '{close[0]}'?)"
+            violations.append(
+                Violation(schema.file, name, rule, len(raw), (f"found {found}",))
+            )
+        raise RawDataError(violations)
+    if unexpected:
+        logger.warning(
+            "%s: ignoring undeclared columns %s", schema.file, ", ".join(unexpected)
+        )
+    if raw.empty:
+        raise RawDataError(
+            [Violation(schema.file, "(all)", "at least one data row", 0)]
+        )
+
+
+def _parse_number(text: pd.Series) -> np.ndarray:
+    """Text to float64, NaN where missing or unparseable (fast path through Arrow)."""
+    try:
+        parsed = text.astype("float64[pyarrow]")
+    except (ValueError, TypeError, ArithmeticError):
+        parsed = pd.to_numeric(text, errors="coerce")
+    return parsed.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def parse_column(
+    text: pd.Series, column: Column, file: str
+) -> tuple[pd.Series, list[Violation]]:
+    """Parse one text column to its declared type; return it and the broken rules."""
+    present = text.notna().to_numpy()
+    violations: list[Violation] = []
+
+    def broken(rule: str, mask: np.ndarray) -> None:
+        count = int(mask.sum())
+        if count:
+            violations.append(
+                Violation(file, column.name, rule, count, examples(text[mask]))
+            )
+
+    if not column.nullable:
+        broken("not null", ~present)
+    values: pd.Series
+    if column.kind in ("id", "zip"):
+        pattern = ID_PATTERN if column.kind == "id" else ZIP_PATTERN
+        matches = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+        rule = "32-hex lowercase id" if column.kind == "id" else "5-digit zip prefix"
+        broken(rule, present & ~matches)
+        values = text.astype("str")
+    elif column.kind in ("text", "code"):
+        if column.allowed:
+            allowed = text.isin(column.allowed).to_numpy(dtype=bool)
+            broken(f"one of {list(column.allowed)}", present & ~allowed)
+        values = text.astype("str")
+    elif column.kind in ("int", "float"):
+        numbers = _parse_number(text)
+        finite = np.isfinite(numbers)
+        if column.kind == "int":
+            finite &= numbers == np.floor(numbers)
+        broken("integer" if column.kind == "int" else "number", present & ~finite)
+        if column.low is not None:
+            broken(f"{column.name} >= {column.low:g}", finite & (numbers < column.low))
+        if column.high is not None:
+            broken(
+                f"{column.name} <= {column.high:g}", finite & (numbers > column.high)
+            )
+        if column.kind == "int" and not column.nullable and not violations:
+            values = pd.Series(numbers.astype("int64"), index=text.index)
+        else:
+            values = pd.Series(numbers, index=text.index)
+    else:
+        stamps = pd.to_datetime(text, format=TIMESTAMP_FORMAT, errors="coerce")
+        parsed = stamps.notna().to_numpy()
+        broken("timestamp YYYY-MM-DD HH:MM:SS", present & ~parsed)
+        window = (stamps >= TIMESTAMP_LOW) & (stamps < TIMESTAMP_HIGH)
+        broken(
+            f"between {TIMESTAMP_LOW} and {TIMESTAMP_HIGH}",
+            parsed & ~window.to_numpy(dtype=bool),
+        )
+        values = stamps.astype("datetime64[ns]")
+    if column.unique:
+        duplicated = text.duplicated(keep=False).to_numpy() & present
+        broken("unique", duplicated)
+    return values.rename(column.name), violations
+
+
+def parse_table(raw: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Parse every declared column of a raw text table; raise on any broken rule."""
+    _check_columns(raw, schema)
+    parsed: dict[str, pd.Series] = {}
+    violations: list[Violation] = []
+    for column in schema.columns:
+        values, broken = parse_column(raw[column.name], column, schema.file)
+        parsed[column.name] = values
+        violations.extend(broken)
+    table = pd.DataFrame(parsed, index=pd.RangeIndex(len(raw)))
+    broken_columns = {violation.column for violation in violations}
+    if schema.key and not broken_columns & set(schema.key):
+        duplicated = table.duplicated(list(schema.key), keep=False).to_numpy()
+        if duplicated.any():
+            keys = table.loc[duplicated, list(schema.key)].astype(str)
+            joined = keys.iloc[:, 0].str.cat(keys.iloc[:, 1:], sep="/")
+            violations.append(
+                Violation(
+                    schema.file,
+                    ", ".join(schema.key),
+                    "unique key",
+                    int(duplicated.sum()),
+                    examples(joined),
+                )
+            )
+    if violations:
+        raise RawDataError(violations)
+    logger.info("%s: %d rows valid", schema.file, len(table))
+    return table
+
+
+def check_foreign_key(
+    child: pd.Series,
+    parent: pd.Series,
+    *,
+    child_file: str,
+    parent_file: str,
+) -> None:
+    """Raise when values of ``child`` are missing from ``parent`` (orphans)."""
+    orphan = ~child.isin(parent).to_numpy(dtype=bool)
+    if orphan.any():
+        raise RawDataError(
+            [
+                Violation(
+                    child_file,
+                    str(child.name),
+                    f"foreign key to {parent_file} {parent.name}",
+                    int(orphan.sum()),
+                    examples(child[orphan]),
+                )
+            ]
+        )
