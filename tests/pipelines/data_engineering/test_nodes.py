@@ -8,6 +8,12 @@ import pytest
 
 from olist_segmentation.datasets import OlistCSVDataset
 from olist_segmentation.pipelines.data_engineering import clean, geo, nodes, primary
+from olist_segmentation.pipelines.data_engineering.hexid import (
+    ABSENT,
+    IdSpace,
+    hex_words,
+    words_to_hex,
+)
 from olist_segmentation.pipelines.data_engineering.params import (
     BoundingBox,
     DataEngineeringParams,
@@ -17,6 +23,7 @@ from olist_segmentation.pipelines.data_engineering.rules import RULES, merge_rep
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from olist_segmentation.pipelines.data_engineering.validation import (
     RawDataError,
+    check_foreign_key,
     parse_table,
 )
 
@@ -165,6 +172,17 @@ def test_orphan_foreign_key_stops(raw_tables):
     assert violation.count == 1
 
 
+def test_foreign_key_tells_which_parents_are_referenced():
+    a, b, c = "a" * 32, "b" * 32, "c" * 32
+    referenced = check_foreign_key(
+        pd.Series([a, a, c], name="order_id"),
+        pd.Series([c, b, a], name="order_id"),
+        child_file="child.csv",
+        parent_file="parent.csv",
+    )
+    assert referenced.tolist() == [True, False, True]
+
+
 def test_clean_tables_counts_every_known_dirt(raw_tables):
     tables = typed(raw_tables)
     out = nodes.clean_tables(**{k: v for k, v in tables.items() if k != "geolocation"})
@@ -211,10 +229,10 @@ def test_clean_tables_counts_every_known_dirt(raw_tables):
 
 
 def test_rekey_is_sorted_consistent_and_traceable():
-    orders = pd.DataFrame({"order_id": ["cc", "aa", "bb"], "x": [1, 2, 3]})
-    items = pd.DataFrame(
-        {"order_id": ["bb", "bb", "cc"], "seller_id": ["s2", "s1", "s2"]}
-    )
+    aa, bb, cc = "a" * 32, "b" * 32, "c" * 32
+    s1, s2 = "0" * 31 + "1", "f" * 32
+    orders = pd.DataFrame({"order_id": [cc, aa, bb], "x": [1, 2, 3]})
+    items = pd.DataFrame({"order_id": [bb, bb, cc], "seller_id": [s2, s1, s2]})
     keyed, id_map = rekey({"orders": orders, "items": items})
     assert keyed["orders"]["order_key"].tolist() == [2, 0, 1]
     assert keyed["items"]["order_key"].tolist() == [1, 1, 2]
@@ -223,7 +241,7 @@ def test_rekey_is_sorted_consistent_and_traceable():
     assert "order_id" not in keyed["orders"].columns
     assert keyed["orders"]["x"].tolist() == [1, 2, 3]
     orders_map = id_map[id_map["id_kind"] == "order_id"]
-    assert orders_map["olist_id"].tolist() == ["aa", "bb", "cc"]
+    assert orders_map["olist_id"].tolist() == [aa, bb, cc]
     assert orders_map["key"].tolist() == [0, 1, 2]
     assert id_map["id_kind"].dtype == "category"
     assert list(id_map["id_kind"].cat.categories) == [
@@ -239,9 +257,25 @@ def test_rekey_is_sorted_consistent_and_traceable():
     assert again["orders"]["order_key"].tolist() == [1, 0, 2]
 
 
-def test_sorted_ids_take_the_union_of_columns():
-    ids = sorted_ids([pd.Series(["b", "a"]), pd.Series(["c", "a"])])
-    assert ids.tolist() == ["a", "b", "c"]
+def test_id_space_matches_python_sort_and_dict():
+    rng = np.random.default_rng(0)
+    ids = pd.Series([f"{value:032x}" for value in rng.integers(0, 2**62, 500)])
+    # ids sharing their first 16 hex digits take the exact path
+    twins = pd.Series(["0123456789abcdef" + tail for tail in ("f" * 16, "0" * 16)])
+    pool = pd.concat([ids, twins], ignore_index=True)
+    space = IdSpace(hex_words(pool))
+    expected = sorted(set(pool))
+    assert words_to_hex(space.words).tolist() == expected
+    rank = {value: i for i, value in enumerate(expected)}
+    query = pd.concat([pool.sample(frac=1, random_state=1), pd.Series(["e" * 32])])
+    found = space.find(hex_words(query))
+    assert found.tolist() == [rank.get(value, ABSENT) for value in query]
+
+
+def test_sorted_ids_of_a_union():
+    a, b, c = "a" * 32, "b" * 32, "c" * 32
+    union = sorted_ids([hex_words(pd.Series([b, a])), hex_words(pd.Series([c, a]))])
+    assert words_to_hex(union.words).tolist() == [a, b, c]
 
 
 # --- geolocate ------------------------------------------------------------------

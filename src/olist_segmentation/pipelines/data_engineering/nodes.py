@@ -68,13 +68,16 @@ def clean_tables(
         "sellers": sellers,
         "category_translation": category_translation,
     }
-    clean.check_references(typed)
+    referenced = clean.check_references(typed)
     cleaned = dict(typed)
     counts: dict[str, int] = {}
     for name, (table, rules) in {
-        "customers": clean.clean_customers(customers, orders),
+        "customers": clean.clean_customers(customers, referenced["orders.customer_id"]),
         "orders": clean.clean_orders(
-            orders, order_items, order_payments, order_reviews
+            orders,
+            has_items=referenced["order_items.order_id"],
+            has_payment=referenced["order_payments.order_id"],
+            has_review=referenced["order_reviews.order_id"],
         ),
         "order_payments": clean.clean_payments(order_payments),
         "order_reviews": clean.clean_reviews(order_reviews),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .hexid import ABSENT, IdSpace, hex_words
 from .schema import (
     TIMESTAMP_FORMAT,
     TIMESTAMP_HIGH,
@@ -200,9 +201,18 @@ def check_foreign_key(
     *,
     child_file: str,
     parent_file: str,
-) -> None:
-    """Raise when values of ``child`` are missing from ``parent`` (orphans)."""
-    orphan = ~child.isin(parent).to_numpy(dtype=bool)
+) -> np.ndarray:
+    """Raise when ids of ``child`` are missing from ``parent`` (orphans).
+
+    Returns, for each parent row, whether some child row points to it. The ids
+    are looked up as 64-bit words (``hexid``): pandas' ``isin`` of an Arrow
+    string column against another column builds Python lists (1.5 s per call at
+    100k rows).
+    """
+    parent_words = hex_words(parent)
+    space = IdSpace(parent_words)
+    ranks = space.find(hex_words(child))
+    orphan = ranks == ABSENT
     if orphan.any():
         raise RawDataError(
             [
@@ -215,3 +225,6 @@ def check_foreign_key(
                 )
             ]
         )
+    referenced = np.zeros(len(space), dtype=bool)
+    referenced[ranks] = True
+    return referenced[space.find(parent_words)]
