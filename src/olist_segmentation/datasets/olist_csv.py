@@ -23,7 +23,10 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from kedro.io.core import AbstractDataset, DatasetError, get_filepath_str
 
 MANIFEST = ".synthetic_manifest.json"
@@ -37,25 +40,41 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _quote(values: pd.Series) -> pd.Series:
-    return '"' + values.str.replace('"', '""', regex=False) + '"'
+def _quote(values: pa.Array) -> pa.Array:
+    doubled = pc.replace_substring(values, '"', '""')
+    return pc.binary_join_element_wise('"', doubled, '"', "")
 
 
-def _format_column(name: str, values: pd.Series) -> pd.Series:
-    """Render one column as CSV cells in the Kaggle style."""
-    missing = values.isna()
-    text = values.astype("string").fillna("")
+def _format_column(name: str, values: pd.Series) -> pa.Array:
+    """Render one column as CSV cells in the Kaggle style (Arrow kernels, no
+    Python loop per row: a million geolocation rows take a fraction of a second)."""
+    text = pa.array(values, from_pandas=True)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if not pa.types.is_string(text.type):
+        text = pc.cast(text, pa.string())
+    missing = pc.is_null(text) if text.null_count else None
+    text = pc.fill_null(text, "")
     if "zip_code_prefix" in name:
         text = _quote(text)
-    elif name.endswith("_id"):
-        # Kaggle quotes ids on some rows only; the choice follows the id itself so
-        # the output is deterministic.
-        sometimes = text.str[-1].isin(list("02468ace"))
-        text = text.where(~sometimes, _quote(text))
     else:
-        special = text.str.contains(r'[",\r\n]', regex=True)
-        text = text.where(~special, _quote(text))
-    return text.where(~missing, "")
+        # Kaggle quotes ids on some rows only; the choice follows the id itself so
+        # the output is deterministic. Other text is quoted where CSV needs it.
+        pattern = "[02468ace]$" if name.endswith("_id") else '[",\r\n]'
+        needs_quotes = pc.match_substring_regex(text, pattern)
+        if pc.any(needs_quotes).as_py():
+            text = pc.if_else(needs_quotes, _quote(text), text)
+    return text if missing is None else pc.if_else(missing, "", text)
+
+
+def _rows_view(rows: pa.Array, newline: str) -> memoryview:
+    """All rows, each followed by ``newline``, as one UTF-8 buffer (no copy)."""
+    lines = pc.binary_join_element_wise(rows, "", newline)
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+    start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
+    return memoryview(lines.buffers()[2])[start:end]
 
 
 class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
@@ -133,15 +152,16 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         header = ",".join(
             f'"{column}"' if self._quote_header else column for column in data.columns
         )
-        cells = [_format_column(column, data[column]) for column in data.columns]
-        rows = cells[0].str.cat(cells[1:], sep=",") if len(cells) > 1 else cells[0]
         newline = "\r\n" if self._crlf else "\n"
-        text = newline.join([header, *rows.tolist()])
-        if self._final_newline:
-            text += newline
+        cells = [_format_column(column, data[column]) for column in data.columns]
+        rows = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
+        body = _rows_view(rows, newline) if len(rows) else memoryview(b"")
+        head = (header + (newline if len(rows) or self._final_newline else "")).encode()
+        if not self._final_newline and len(rows):
+            body = body[: len(body) - len(newline)]
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            text, encoding="utf-8-sig" if self._bom else "utf-8", newline=""
-        )
+        with path.open("wb") as handle:
+            handle.write(("\ufeff" if self._bom else "").encode() + head)
+            handle.write(body)
         manifest[path.name] = _md5(path)
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
