@@ -21,13 +21,13 @@ s2 at 80000, found in PR twice and SC once (majority PR).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from olist_segmentation.datasets import OlistCSVDataset
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 
 
@@ -210,15 +210,17 @@ def tiny_raw_tables() -> dict[str, pd.DataFrame]:
 
 
 def write_raw_csvs(tables: dict[str, pd.DataFrame], folder: Path) -> None:
-    """Write raw tables as Kaggle-format CSVs into ``folder`` (e.g. data/01_raw)."""
+    """Write raw tables as CSVs into ``folder`` (e.g. data/01_raw).
+
+    Plain pandas CSVs, with the translation file in its Kaggle quirks (UTF-8 BOM,
+    CRLF, no final newline): the reader must accept both styles.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         schema = SCHEMAS[name.removeprefix("raw_")]
-        translation = schema.name == "category_translation"
-        OlistCSVDataset(
-            str(folder / schema.file),
-            quote_header=not translation,
-            bom=translation,
-            crlf=translation,
-            final_newline=not translation,
-            overwrite=True,
-        ).save(frame)
+        path = folder / schema.file
+        if schema.name == "category_translation":
+            text = frame.to_csv(index=False, lineterminator="\r\n").rstrip("\r\n")
+            path.write_bytes(text.encode("utf-8-sig"))
+        else:
+            frame.to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)

@@ -203,20 +203,9 @@ def build_primary_persons(
 
 
 def build_data_quality_report(
-    *,
     clean_report: dict[str, Any],
     geolocation_report: dict[str, Any],
     parties_report: dict[str, Any],
-    primary_orders: pd.DataFrame,
-    primary_order_items: pd.DataFrame,
-    primary_persons: pd.DataFrame,
 ) -> dict[str, Any]:
     """Rows read and kept per Kaggle file, each rule with its count and action."""
-    return {
-        "tables": merge_reports(clean_report, geolocation_report, parties_report),
-        "primary_rows": {
-            "primary_orders": len(primary_orders),
-            "primary_order_items": len(primary_order_items),
-            "primary_persons": len(primary_persons),
-        },
-    }
+    return {"tables": merge_reports(clean_report, geolocation_report, parties_report)}

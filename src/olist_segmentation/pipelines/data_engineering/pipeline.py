@@ -102,17 +102,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 func=build_data_quality_report,
-                inputs={
-                    name: name
-                    for name in (
-                        "clean_report",
-                        "geolocation_report",
-                        "parties_report",
-                        "primary_orders",
-                        "primary_order_items",
-                        "primary_persons",
-                    )
-                },
+                inputs=["clean_report", "geolocation_report", "parties_report"],
                 outputs="data_quality_report",
                 name="build_data_quality_report",
                 tags=["report"],

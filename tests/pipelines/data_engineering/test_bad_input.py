@@ -1,0 +1,352 @@
+"""Corrupted raw inputs: each gives its documented cleaning or one clear error.
+
+The raw CSVs are real files in a copy of the project, read through the project's
+own catalog (``conf/base``); most kinds run in-process (catalog + SequentialRunner),
+a few through a real ``kedro run`` subprocess, which must exit non-zero with a
+message naming the file, the column and the rule, and leave the earlier
+versioned data-quality report untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from kedro.config import OmegaConfigLoader
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.io.core import DatasetError, generate_timestamp
+from kedro.runner import SequentialRunner
+
+from olist_segmentation.pipelines.data_engineering import create_pipeline
+from olist_segmentation.pipelines.data_engineering.params import DataEngineeringParams
+from olist_segmentation.pipelines.data_engineering.validation import RawDataError
+
+from .tiny_raw import hex_id, tiny_raw_tables, write_raw_csvs
+
+KEDRO = str(Path(sys.executable).with_name("kedro"))
+RAW = Path("data/01_raw")
+REPORT = Path("data/08_reporting/data_quality_report.json")
+
+
+@pytest.fixture
+def tiny_project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project copy holding the tiny raw CSVs; the working directory is inside."""
+    (project_copy / "src").mkdir(exist_ok=True)  # `kedro run` wants the source dir
+    write_raw_csvs(tiny_raw_tables(), project_copy / RAW)
+    monkeypatch.chdir(project_copy)
+    return project_copy
+
+
+def run_through_catalog(project: Path) -> DataCatalog:
+    """Run the pipeline on the project's catalog and parameters, in-process."""
+    loader = OmegaConfigLoader(
+        conf_source=str(project / "conf"), base_env="base", default_run_env="local"
+    )
+    catalog = DataCatalog.from_config(
+        loader["catalog"], save_version=generate_timestamp()
+    )
+    params = DataEngineeringParams.model_validate(
+        loader["parameters"]["data_engineering"]
+    )
+    catalog["params:data_engineering"] = MemoryDataset(params, copy_mode="assign")
+    SequentialRunner().run(create_pipeline(), catalog)
+    return catalog
+
+
+def rewrite(table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """Rewrite one raw CSV (Kaggle format) after changing its text frame."""
+    tables = tiny_raw_tables()
+    write_raw_csvs({table: change(tables[table])}, RAW)
+
+
+def set_cell(table: str, column: str, row: int, value: str) -> None:
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        frame.loc[row, column] = value
+        return frame
+
+    rewrite(table, change)
+
+
+def file_of(table: str) -> Path:
+    return (
+        RAW
+        / {
+            "raw_orders": "olist_orders_dataset.csv",
+            "raw_sellers": "olist_sellers_dataset.csv",
+            "raw_products": "olist_products_dataset.csv",
+            "raw_order_items": "olist_order_items_dataset.csv",
+            "raw_geolocation": "olist_geolocation_dataset.csv",
+        }[table]
+    )
+
+
+def missing_file() -> None:
+    file_of("raw_sellers").unlink()
+
+
+def missing_column() -> None:
+    rewrite("raw_sellers", lambda frame: frame.drop(columns="seller_city"))
+
+
+def renamed_column() -> None:
+    rewrite("raw_order_items", lambda frame: frame.rename(columns={"price": "prize"}))
+
+
+def wrong_type() -> None:
+    set_cell("raw_products", "product_photos_qty", 0, "one")
+
+
+def unparseable_date() -> None:
+    set_cell("raw_orders", "order_purchase_timestamp", 2, "24/11/2017 20:00")
+
+
+def empty_file() -> None:
+    file_of("raw_sellers").write_bytes(b"")
+
+
+def header_only() -> None:
+    rewrite("raw_order_items", lambda frame: frame.iloc[:0])
+
+
+def duplicated_key() -> None:
+    rewrite(
+        "raw_products",
+        lambda frame: pd.concat([frame, frame.iloc[[1]]], ignore_index=True),
+    )
+
+
+def orphan_foreign_key() -> None:
+    set_cell("raw_order_items", "product_id", 3, hex_id("a product never listed"))
+
+
+def negative_price() -> None:
+    set_cell("raw_order_items", "price", 0, "-80.00")
+
+
+def invalid_utf8() -> None:
+    path = file_of("raw_sellers")
+    path.write_bytes(path.read_bytes().replace(b"campinas", b"campinas\xff\xfe"))
+
+
+def truncated_inside_a_value() -> None:
+    path = file_of("raw_orders")
+    text = path.read_bytes().rstrip(b"\n")
+    path.write_bytes(text[: text.rindex(b",") - 5])
+
+
+def truncated_between_values() -> None:
+    path = file_of("raw_orders")
+    text = path.read_bytes().rstrip(b"\n")
+    path.write_bytes(text[: text.rindex(b",")])
+
+
+def coordinates_out_of_range() -> None:
+    set_cell("raw_geolocation", "geolocation_lat", 3, "122.898")
+
+
+def unknown_status() -> None:
+    set_cell("raw_orders", "order_status", 0, "lost_in_transit")
+
+
+def zip_without_leading_zero() -> None:
+    set_cell("raw_geolocation", "geolocation_zip_code_prefix", 0, "1001")
+
+
+ERRORS = {
+    # kind: (corruption, exception, texts the message must contain)
+    "missing file": (
+        missing_file,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "file not found"],
+    ),
+    "missing column": (
+        missing_column,
+        RawDataError,
+        ["olist_sellers_dataset.csv", "'seller_city'", "required column", "2 rows"],
+    ),
+    "renamed column": (
+        renamed_column,
+        RawDataError,
+        ["olist_order_items_dataset.csv", "'price'", "renamed to 'prize'?"],
+    ),
+    "wrong type": (
+        wrong_type,
+        RawDataError,
+        ["olist_products_dataset.csv", "'product_photos_qty'", "'integer'", "'one'"],
+    ),
+    "unparseable date": (
+        unparseable_date,
+        RawDataError,
+        [
+            "olist_orders_dataset.csv",
+            "'order_purchase_timestamp'",
+            "timestamp YYYY-MM-DD HH:MM:SS",
+            "1 row",
+            "'24/11/2017 20:00'",
+        ],
+    ),
+    "empty file": (
+        empty_file,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'not empty'"],
+    ),
+    "header only": (
+        header_only,
+        RawDataError,
+        ["olist_order_items_dataset.csv", "'at least one data row'", "0 rows"],
+    ),
+    "duplicated key": (
+        duplicated_key,
+        RawDataError,
+        ["olist_products_dataset.csv", "'product_id'", "'unique key'", "2 rows"],
+    ),
+    "orphan foreign key": (
+        orphan_foreign_key,
+        RawDataError,
+        [
+            "olist_order_items_dataset.csv",
+            "'product_id'",
+            "foreign key to olist_products_dataset.csv product_id",
+            "1 row",
+        ],
+    ),
+    "negative price": (
+        negative_price,
+        RawDataError,
+        ["olist_order_items_dataset.csv", "'price'", "'price >= 0'", "1 row"],
+    ),
+    "invalid UTF-8": (
+        invalid_utf8,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'valid UTF-8'"],
+    ),
+    "truncated last line, inside a quoted value": (
+        truncated_inside_a_value,
+        DatasetError,
+        ["olist_orders_dataset.csv", "'well-formed CSV'", "EOF inside string"],
+    ),
+    "truncated last line, between values": (
+        truncated_between_values,
+        RawDataError,
+        [
+            "olist_orders_dataset.csv",
+            "'order_estimated_delivery_date'",
+            "'not null'",
+            "1 row",
+        ],
+    ),
+    "coordinates out of range": (
+        coordinates_out_of_range,
+        RawDataError,
+        [
+            "olist_geolocation_dataset.csv",
+            "'geolocation_lat'",
+            "'geolocation_lat <= 90'",
+        ],
+    ),
+    "unknown order status": (
+        unknown_status,
+        RawDataError,
+        ["olist_orders_dataset.csv", "'order_status'", "one of", "'lost_in_transit'"],
+    ),
+    "zip prefix without its leading zero": (
+        zip_without_leading_zero,
+        RawDataError,
+        ["olist_geolocation_dataset.csv", "5-digit zip prefix", "'1001'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(ERRORS))
+def test_bad_input_raises_one_clear_error(tiny_project, kind):
+    corrupt, error, texts = ERRORS[kind]
+    corrupt()
+    with pytest.raises(error) as caught:
+        run_through_catalog(tiny_project)
+    message = str(caught.value)
+    for text in texts:
+        assert text in message
+    assert not list((tiny_project / "data" / "03_primary").glob("*.parquet"))
+    assert not (tiny_project / REPORT).exists()
+
+
+def latest_report(project: Path) -> dict:
+    (version,) = sorted((project / REPORT).iterdir())[-1:]
+    return json.loads((version / REPORT.name).read_text())
+
+
+def test_point_outside_brazil_is_dropped_and_counted(tiny_project):
+    set_cell("raw_geolocation", "geolocation_lng", 3, "-20.5")  # in the Atlantic
+    catalog = run_through_catalog(tiny_project)
+    rules = latest_report(tiny_project)["tables"]["olist_geolocation_dataset.csv"]
+    assert rules["rules"]["outside_brazil_bounding_box"]["count"] == 2
+    # its prefix (seller s1's 13023) had no other point: state fallback
+    assert rules["rules"]["zip_prefix_only_outside_brazil"]["count"] == 1
+    sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
+    assert sellers["rules"]["seller_zip_prefix_without_geolocation"]["count"] == 1
+    assert len(catalog.load("primary_order_items")) == 4
+
+
+def test_undeclared_column_is_ignored(tiny_project):
+    rewrite("raw_sellers", lambda frame: frame.assign(seller_rating="5"))
+    run_through_catalog(tiny_project)
+    assert (
+        latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]["rows_kept"]
+        == 2
+    )
+
+
+def kedro_run(project: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1"}
+    return subprocess.run(
+        [KEDRO, "run", "--pipelines=data_engineering"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_kedro_run_fails_clearly_and_keeps_earlier_outputs(tiny_project):
+    run_through_catalog(tiny_project)  # an earlier, good run
+    before = snapshot(tiny_project / "data" / "08_reporting")
+    primary = snapshot(tiny_project / "data" / "03_primary")
+    assert len(before) == 1
+
+    negative_price()
+    done = kedro_run(tiny_project)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert (
+        "olist_order_items_dataset.csv: column 'price' breaks rule 'price >= 0' "
+        "in 1 row" in output
+    )
+
+    write_raw_csvs(tiny_raw_tables(), RAW)
+    invalid_utf8()
+    done = kedro_run(tiny_project)
+    assert done.returncode != 0
+    assert "olist_sellers_dataset.csv: rule 'valid UTF-8' broken" in (
+        done.stdout + done.stderr
+    )
+
+    assert snapshot(tiny_project / "data" / "08_reporting") == before
+    assert snapshot(tiny_project / "data" / "03_primary") == primary
