@@ -42,18 +42,41 @@ def report_inputs() -> dict:
         "seed": 42,
         "fit_sample_size": None,
     }
+    ids = ["kmeans_k3", "kmeans_k4", "gmm_k3_full", "dbscan_eps0.5_ms10"]
     candidates = pd.DataFrame(
         {
+            "candidate_id": ids,
             "algorithm": ["kmeans", "kmeans", "gmm", "dbscan"],
-            "params": ["{'n_clusters': 3}", "{'n_clusters': 4}", "{'n': 3}", "{}"],
+            "params": ['{"n_clusters": 3}', '{"n_clusters": 4}', "{}", "{}"],
+            "n_clusters": [3, 4, 3, 2],
+            "noise_share": [0.0, 0.0, 0.0, 0.01],
+            "smallest_cluster_share": [0.09, 0.05, 0.1, 0.3],
             "silhouette": [0.41, 0.38, 0.30, 0.70],
             "calinski_harabasz": [5100.0, 4800.0, 3000.0, 900.0],
             "davies_bouldin": [0.9, 1.0, 1.3, 0.5],
-            "n_clusters": [3, 4, 3, 2],
-            "passes_guards": [True, True, True, False],
-            "rank": [1.0, 2.0, 3.0, np.nan],
+            "fit_seconds": [0.5, 0.6, 1.2, 3.0],
+            "predict_seconds": [0.1, 0.1, 0.1, 0.2],
+            "fit_rows": [8000, 8000, 8000, 5000],
+            "spec": ["{}"] * 4,
         }
     )
+    selection_report = {
+        "winner": {"candidate_id": "kmeans_k3", "algorithm": "kmeans"},
+        "why": "kmeans_k3 has the best mean rank (1.00) among 3 of 4 candidates",
+        "runners_up": [{"candidate_id": "kmeans_k4", "mean_rank": 2.0}],
+        "rule": {
+            "guards": ["n_clusters between 3 and 8", "noise share <= 0.1"],
+            "ranking": "mean of the ranks on the three metrics",
+            "tie_break": "higher silhouette, then fewer clusters, then candidate id",
+        },
+        "rejected_by_guard": {
+            "n_clusters between 3 and 8": ["dbscan_eps0.5_ms10"],
+            "noise share <= 0.1": [],
+        },
+        "n_candidates": 4,
+        "n_passing": 3,
+        "selected_spec": spec,
+    }
     n = 12
     dates = pd.date_range("2017-09-01", periods=n, freq="14D")
     snapshots = pd.DataFrame(
@@ -117,10 +140,7 @@ def report_inputs() -> dict:
 
     return {
         "segment_profiles": profiles,
-        "selection_report": {
-            "guards": {"min_clusters": 3, "max_clusters": 8, "min_share": 0.02},
-            "why": "kmeans k=3 ranks first on all three metrics.",
-        },
+        "selection_report": selection_report,
         "candidates": candidates,
         "selected_spec": spec,
         "maintenance_recommendation": recommendation,

@@ -64,7 +64,18 @@ def test_content_cards_summary_and_contract(report_inputs):
     assert table["n_total"] == 4
     assert table["n_passing"] == 3
     assert len(table["rows"]) == 3
-    assert table["rows"][0][:2] == ["kmeans", "{'n_clusters': 3}"]
+    assert table["winner"] == "kmeans_k3"
+    assert [row[0] for row in table["rows"]] == [
+        "kmeans_k3",
+        "kmeans_k4",
+        "gmm_k3_full",
+    ]
+    assert table["per_algorithm"][0] == {
+        "algorithm": "dbscan",
+        "candidates": 1,
+        "passing": 0,
+    }
+    assert table["guards"][0] == {"guard": "n_clusters between 3 and 8", "rejected": 1}
     quality = content["data_quality"]["tables"]
     assert quality[0]["rules"] == [
         {
@@ -101,6 +112,8 @@ def test_html_is_self_contained_with_every_section(report_inputs):
     ):
         assert f'<section id="{section}">' in html
     assert "Retrain every 10 weeks" in html
+    assert '<tr class="selected"><td>kmeans_k3</td>' in html
+    assert "n_clusters between 3 and 8: rejected 1" in html
     # text from the inputs is escaped
     assert "Action for &lt;Loyal big spenders&gt; &amp; co" in html
 

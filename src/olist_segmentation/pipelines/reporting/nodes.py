@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from olist_segmentation.pipelines.modelling.nodes import METRICS, rank_candidates
+
 logger = logging.getLogger(__name__)
 
 FIGURE_TITLES = {
@@ -137,26 +139,53 @@ def _format_value(value: Any) -> str:
 
 
 def _candidates_table(
-    candidates: pd.DataFrame, selected_spec: dict[str, Any], limit: int
+    candidates: pd.DataFrame, selection_report: dict[str, Any], limit: int
 ) -> dict[str, Any]:
-    """The best candidates by rank, plus how many candidates there were."""
-    ordered = candidates.sort_values("rank", na_position="last").head(limit)
-    columns = [c for c in ordered.columns if ordered[c].map(_scalar).all()]
+    """The best candidates passing the guards, ranked as the selection ranked them."""
+    rejected = selection_report["rejected_by_guard"]
+    rejected_ids = {cid for ids in rejected.values() for cid in ids}
+    passing = candidates[~candidates["candidate_id"].isin(rejected_ids)]
+    ranked = rank_candidates(passing).head(limit)
+    columns = [
+        "candidate_id",
+        "n_clusters",
+        "noise_share",
+        "smallest_cluster_share",
+        *METRICS,
+        "mean_rank",
+        "fit_seconds",
+    ]
+    per_algorithm = (
+        pd.DataFrame(
+            {
+                "candidates": candidates.groupby("algorithm").size(),
+                "passing": passing.groupby("algorithm").size(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     return {
         "n_total": len(candidates),
-        "n_passing": int(candidates["passes_guards"].astype(bool).sum()),
+        "n_passing": len(passing),
+        "winner": selection_report["winner"]["candidate_id"],
         "columns": columns,
         "rows": [
             [_format_value(v) for v in row]
-            for row in ordered[columns].itertuples(index=False)
+            for row in ranked[columns].itertuples(index=False)
         ],
-        "algorithms": sorted(candidates["algorithm"].astype(str).unique()),
-        "selected_algorithm": selected_spec["algorithm"],
+        "per_algorithm": [
+            {
+                "algorithm": str(a),
+                "candidates": int(r.candidates),
+                "passing": int(r.passing),
+            }
+            for a, r in per_algorithm.iterrows()
+        ],
+        "guards": [
+            {"guard": label, "rejected": len(ids)} for label, ids in rejected.items()
+        ],
     }
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
 
 
 def _quality_rows(data_quality_report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -230,7 +259,7 @@ def build_report_content(
             "spec": selected_spec,
             "report": selection_report,
             "candidates": _candidates_table(
-                candidates, selected_spec, p.max_candidates
+                candidates, selection_report, p.max_candidates
             ),
         },
         "maintenance": rec,

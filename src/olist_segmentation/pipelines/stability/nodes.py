@@ -20,6 +20,7 @@ from olist_segmentation.pipelines.feature_engineering.nodes import (
     FeatureEngineeringParams,
     build_customer_features,
 )
+from olist_segmentation.pipelines.modelling.segmenter import make_segmenter
 
 from .params import StabilityParams
 
@@ -103,10 +104,6 @@ def fit_spec(
     The segmenter itself fits density clusterers on a fixed-seed sample of
     ``spec["fit_sample_size"]`` rows and then assigns every row.
     """
-    from olist_segmentation.pipelines.modelling.segmenter import (  # noqa: PLC0415
-        make_segmenter,
-    )
-
     run_spec = dict(spec) if seed is None else {**spec, "seed": seed}
     return make_segmenter(run_spec).fit(features)
 
