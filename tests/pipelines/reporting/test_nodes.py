@@ -128,3 +128,12 @@ def test_markdown_twin_carries_the_same_content(report_inputs):
     assert "| 10 | 0.802 |" in markdown
     assert "| olist_orders_dataset.csv | 99,441 | 99,441 |" in markdown
     assert "<div" not in markdown
+    assert "Caveat" not in markdown
+
+
+def test_unstable_spec_caveat_reaches_both_renderings(report_inputs):
+    content = content_of(report_inputs)
+    caveat = "The selected specification is unstable against its own seed"
+    content["maintenance"] = {**content["maintenance"], "caveat": caveat}
+    assert f'<p class="flag">{caveat}</p>' in html_of(report_inputs, content)
+    assert f"**Caveat:** {caveat}" in nodes.render_markdown_report(content)

@@ -157,7 +157,12 @@ def _table(ari: list[float], step: int = 14) -> pd.DataFrame:
     )
 
 
-INTRINSIC = {"threshold": 0.8, "unstable": False}
+INTRINSIC = {
+    "threshold": 0.8,
+    "unstable": False,
+    "seed_ari_median": 0.99,
+    "reason": "stable against its own seed and bootstrap resamples",
+}
 SPEC = {"algorithm": "kmeans"}
 
 
@@ -175,6 +180,15 @@ def test_recommendation_is_the_last_horizon_before_ari_drops():
     assert psi_signal["first_fired_days"] == 42
     assert psi_signal["warned_before_ari_drop"] is True
     assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
+    assert rec["caveat"] is None
+
+
+def test_recommendation_warns_when_the_spec_is_unstable():
+    shaky = {**INTRINSIC, "unstable": True, "reason": "seed_ari_median below 0.8"}
+    rec = nodes.recommend_maintenance(
+        _table([1.0, 0.9, 0.7]), shaky, SPEC, {"step_days": 14}
+    )
+    assert "unstable against its own seed (seed_ari_median below 0.8)" in rec["caveat"]
 
 
 def test_recommendation_censored_and_immediate_drop():
@@ -200,6 +214,7 @@ def test_plots_show_threshold_and_every_series(evaluated):
     assert [t.name for t in ari.data] == ["persons known at T0", "persons new since T0"]
     assert len(ari.data[0].x) == len(snaps) - 1
     assert any(shape.y0 == 0.8 for shape in ari.layout.shapes)
+    assert any(shape.y0 == 0.99 for shape in ari.layout.shapes)
     drift = nodes.plot_feature_drift(snaps, evaluated["params"])
     assert {t.name for t in drift.data} == set(evaluated["spec"]["features"])
     assert any(shape.y0 == 0.2 for shape in drift.layout.shapes)

@@ -391,6 +391,15 @@ def recommend_maintenance(
             f"Retrain every {period // 7} weeks ({period} days): ARI fell below "
             f"{p.ari_threshold} at {first_below} days"
         )
+    caveat = None
+    if intrinsic_stability["unstable"]:
+        caveat = (
+            "The selected specification is unstable against its own seed "
+            f"({intrinsic_stability['reason']}): part of the ARI drop is the fit "
+            "landing in another optimum, not the customers changing. Stabilise the "
+            "specification (e.g. more initialisations) before relying on this period."
+        )
+        logger.warning(caveat)
     recommendation = {
         "algorithm": selected_spec["algorithm"],
         "t0": str(stability_snapshots["date"].min())[:10],
@@ -402,6 +411,7 @@ def recommend_maintenance(
         "censored": censored,
         "first_below_threshold_days": first_below,
         "schedule": schedule,
+        "caveat": caveat,
         "ari_by_horizon": {
             int(h): round(float(a), 4)
             for h, a in zip(later["horizon_days"], later["ari_cohort"], strict=True)
@@ -454,6 +464,14 @@ def plot_ari_over_time(
         line_dash="dash",
         line_color="red",
         annotation_text=f"threshold {rec['ari_threshold']}",
+    )
+    intrinsic = rec["intrinsic_stability"]
+    fig.add_hline(
+        y=intrinsic["seed_ari_median"],
+        line_dash="dot",
+        line_color="gray",
+        annotation_text="same data, another seed (median)",
+        annotation_position="bottom right",
     )
     if rec["retrain_period_days"] > 0:
         fig.add_vline(
