@@ -8,7 +8,9 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
+from kedro.io.core import generate_timestamp
 from kedro.pipeline import Pipeline
 from kedro.runner import SequentialRunner
 from kedro_datasets.pandas import ParquetDataset
@@ -63,3 +65,32 @@ def run_in_memory(
     SequentialRunner().run(pipeline, catalog)
     produced = pipeline.outputs() | (set(PERSISTED) & pipeline.all_outputs())
     return {name: catalog.load(name) for name in produced}
+
+
+def run_project(
+    project: Path, pipeline: Pipeline, runtime_params: dict[str, Any] | None = None
+) -> DataCatalog:
+    """Run ``pipeline`` in-process on the project's own catalog and parameters.
+
+    The same datasets, files and parameters as ``kedro run`` (relative paths from
+    the project folder, which must be the working directory), without the CLI
+    start-up. Returns the catalog, to load what was saved.
+    """
+    loader = OmegaConfigLoader(
+        conf_source=str(project / "conf"),
+        base_env="base",
+        default_run_env="local",
+        runtime_params=runtime_params or {},
+    )
+    catalog = DataCatalog.from_config(
+        loader["catalog"], save_version=generate_timestamp()
+    )
+    parameters = loader["parameters"]
+    for name in pipeline.inputs():
+        if name.startswith("params:"):
+            value = parameters[name.removeprefix("params:")]
+            if name == "params:data_engineering":
+                value = DataEngineeringParams.model_validate(value)
+            catalog[name] = MemoryDataset(value, copy_mode="deepcopy")
+    SequentialRunner().run(pipeline, catalog)
+    return catalog

@@ -18,15 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kedro.config import OmegaConfigLoader
-from kedro.io import DataCatalog, MemoryDataset
-from kedro.io.core import DatasetError, generate_timestamp
-from kedro.runner import SequentialRunner
+from kedro.io import DataCatalog
+from kedro.io.core import DatasetError
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
-from olist_segmentation.pipelines.data_engineering.params import DataEngineeringParams
 from olist_segmentation.pipelines.data_engineering.validation import RawDataError
 
+from .conftest import run_project
 from .tiny_raw import hex_id, tiny_raw_tables, write_raw_csvs
 
 KEDRO = str(Path(sys.executable).with_name("kedro"))
@@ -45,18 +43,7 @@ def tiny_project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run_through_catalog(project: Path) -> DataCatalog:
     """Run the pipeline on the project's catalog and parameters, in-process."""
-    loader = OmegaConfigLoader(
-        conf_source=str(project / "conf"), base_env="base", default_run_env="local"
-    )
-    catalog = DataCatalog.from_config(
-        loader["catalog"], save_version=generate_timestamp()
-    )
-    params = DataEngineeringParams.model_validate(
-        loader["parameters"]["data_engineering"]
-    )
-    catalog["params:data_engineering"] = MemoryDataset(params, copy_mode="assign")
-    SequentialRunner().run(create_pipeline(), catalog)
-    return catalog
+    return run_project(project, create_pipeline())
 
 
 def rewrite(table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:

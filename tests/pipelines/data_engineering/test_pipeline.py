@@ -7,9 +7,13 @@ import pandas as pd
 import pytest
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
+from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from olist_segmentation.pipelines.data_engineering.validation import RawDataError
+from olist_segmentation.pipelines.synthetic import (
+    create_pipeline as create_synthetic_pipeline,
+)
 
-from .conftest import run_in_memory
+from .conftest import run_in_memory, run_project
 from .tiny_raw import hex_id
 
 U32, U16, U8, F64, TS = "uint32", "uint16", "uint8", "float64", "datetime64[ns]"
@@ -200,3 +204,43 @@ def test_bad_input_stops_before_any_primary_table(raw_tables, de_params, tmp_pat
     ):
         run_in_memory(create_pipeline(), raw_tables, de_params, tmp_path)
     assert not list(tmp_path.glob("primary_*.parquet"))
+
+
+def test_end_to_end_on_synthetic_data(project_copy, monkeypatch):
+    """Synthetic raw data (small scale) through the project catalog, then this
+    pipeline: the primary tables account for every raw row."""
+    monkeypatch.chdir(project_copy)
+    run_project(
+        project_copy, create_synthetic_pipeline(), {"synthetic": {"scale": 0.02}}
+    )
+    raw = {
+        name: pd.read_csv(
+            project_copy / "data" / "01_raw" / SCHEMAS[name].file,
+            dtype=str,
+            keep_default_na=False,
+        )
+        for name in ("orders", "customers", "order_items", "geolocation")
+    }
+    catalog = run_project(project_copy, create_pipeline())
+    orders = catalog.load("primary_orders")
+    items = catalog.load("primary_order_items")
+    persons = catalog.load("primary_persons")
+    assert len(orders) == len(raw["orders"])
+    assert len(items) == len(raw["order_items"])
+    assert len(persons) == raw["customers"]["customer_unique_id"].nunique()
+    assert persons["n_orders"].sum() == len(orders)
+    assert orders["n_items"].sum() == len(items)
+    assert orders["purchase_ts"].notna().all()
+    delivered = orders["is_delivered"]
+    assert orders.loc[delivered, "delivery_days"].ge(0).all()
+    assert orders.loc[~delivered, "delivery_delay_days"].isna().all()
+    assert items["distance_km"].between(0, 5000).all()
+    report = catalog.load("data_quality_report")["tables"]
+    geolocation = report["olist_geolocation_dataset.csv"]
+    assert geolocation["rows_read"] == len(raw["geolocation"])
+    assert geolocation["rows_kept"] == (
+        geolocation["rows_read"]
+        - geolocation["rules"]["outside_brazil_bounding_box"]["count"]
+    )
+    located = persons["geo_source"].value_counts()
+    assert located["zip"] > 0.95 * len(persons)
