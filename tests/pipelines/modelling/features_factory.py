@@ -69,6 +69,7 @@ def modelling_params(**overrides) -> dict:
         "scaler": "standard",
         "weights": {},
         "seed": 7,
+        "evaluation_sample_size": 1000,
         "silhouette_sample_size": 300,
         "selection": {
             "min_clusters": 3,

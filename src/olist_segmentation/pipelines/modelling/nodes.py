@@ -38,6 +38,7 @@ CANDIDATE_COLUMNS = (
     "fit_seconds",
     "predict_seconds",
     "fit_rows",
+    "evaluation_rows",
     "spec",
 )
 
@@ -145,19 +146,29 @@ def evaluate_candidates(
     candidate_space: dict[str, Any],
     modelling: dict[str, Any],
 ) -> pd.DataFrame:
-    """Fit and score every candidate of one algorithm (the namespaced template node)."""
+    """Fit and score every candidate of one algorithm (the namespaced template node).
+
+    Each candidate is fitted as its spec says (on ``fit_sample_size`` rows), then
+    scored on the same fixed-seed evaluation sample of ``evaluation_sample_size``
+    persons as every other candidate (all persons when there are fewer).
+    """
     settings = ModellingParams.from_dict(modelling)
     specs = expand_grid(candidate_space, settings.base_spec())
+    rng = np.random.default_rng(settings.seed)
+    size = min(settings.evaluation_sample_size, len(model_input))
+    evaluation = model_input.iloc[
+        np.sort(rng.choice(len(model_input), size=size, replace=False))
+    ]
     rows = []
     started = time.perf_counter()
     for number, spec in enumerate(specs, start=1):
         t0 = time.perf_counter()
         segmenter = make_segmenter(spec).fit(model_input)
         t1 = time.perf_counter()
-        labels = segmenter.predict_raw(model_input)
+        labels = segmenter.predict_raw(evaluation)
         t2 = time.perf_counter()
         metrics = score_partition(
-            segmenter.transform(model_input),
+            segmenter.transform(evaluation),
             labels,
             settings.silhouette_sample_size,
             settings.seed,
@@ -172,6 +183,7 @@ def evaluate_candidates(
                 "fit_seconds": round(t1 - t0, 3),
                 "predict_seconds": round(t2 - t1, 3),
                 "fit_rows": len(segmenter.sample_index_),
+                "evaluation_rows": len(evaluation),
                 "spec": json.dumps(spec, sort_keys=True),
             }
         )

@@ -76,6 +76,7 @@ class ModellingParams:
     scaler: str = "standard"
     weights: dict[str, float] = dataclasses.field(default_factory=dict)
     seed: int = 42
+    evaluation_sample_size: int = 20000
     silhouette_sample_size: int = 5000
     selection: SelectionParams = dataclasses.field(default_factory=SelectionParams)
     profile: ProfileParams = dataclasses.field(default_factory=ProfileParams)
