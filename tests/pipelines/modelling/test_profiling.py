@@ -118,3 +118,7 @@ def test_figures(profiled):
     assert len(projection.data) == 4
     assert sum(len(trace.x) for trace in projection.data) == 200
     assert pd.notna(projection.layout.xaxis.title.text)
+
+
+def test_name_without_distinctive_words_is_mainstream():
+    assert _name([("share_credit_card", "high")]) == "mainstream customers"

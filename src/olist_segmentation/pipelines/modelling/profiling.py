@@ -209,7 +209,8 @@ def _trait_sentence(feature: str, direction: str, seg: float, base: float) -> st
 
 def _name(traits: list[tuple[str, str]]) -> str:
     """Adjectives of the two strongest traits + a noun + a suffix, e.g. "dormant big
-    spenders hit by late deliveries"; "customers" when no trait gives a noun."""
+    spenders hit by late deliveries"; the noun is "customers" when no trait gives
+    one, and a segment with nothing but that is "mainstream customers"."""
     words = [VOCABULARY[t] for t in traits if t in VOCABULARY]
     adjectives: list[str] = []
     for word in words[:2]:
@@ -217,6 +218,8 @@ def _name(traits: list[tuple[str, str]]) -> str:
             adjectives.append(word.word)
     noun = next((w.word for w in words if w.kind == "noun"), "customers")
     suffix = next((w.word for w in words[:2] if w.kind == "suffix"), "")
+    if not adjectives and not suffix and noun == "customers":
+        return "mainstream customers"
     return " ".join(part for part in (*adjectives, noun, suffix) if part)
 
 
