@@ -193,8 +193,15 @@ class Segmenter(ClusterMixin, BaseEstimator):
         matrix = self._matrix(X)
         if len(matrix) == 0:
             raise ValueError("feature frame: no rows to fit the segmenter on")
-        medians = np.nanmedian(matrix, axis=0) if len(matrix) else np.zeros(0)
-        self.medians_ = np.where(np.isnan(medians), 0.0, medians)
+        # A column with no value at all is imputed with 0.
+        present = ~np.isnan(matrix)
+        medians = np.array(
+            [
+                np.median(matrix[present[:, j], j]) if present[:, j].any() else 0.0
+                for j in range(matrix.shape[1])
+            ]
+        )
+        self.medians_ = medians
         self.log_mask_ = np.array([name in self.log_features for name in self.features])
         weights = self.weights or {}
         self.weight_vector_ = np.array(
