@@ -1,0 +1,89 @@
+"""What ``kedro run`` leaves in MLflow, and the packaged model on rows it never saw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from mlflow.tracking import MlflowClient
+
+from tests.integration.conftest import EXPERIMENT, REGISTERED_MODEL, tracking_uri
+from tests.integration.project_data import load_dataset
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(trained_project) -> MlflowClient:
+    return MlflowClient(tracking_uri=tracking_uri(trained_project))
+
+
+@pytest.fixture(scope="module")
+def default_run(client):
+    experiment = client.get_experiment_by_name(EXPERIMENT)
+    runs = client.search_runs(
+        [experiment.experiment_id], filter_string="tags.mlflow.runName = '__default__'"
+    )
+    assert len(runs) == 1, "one MLflow run per `kedro run`"
+    return runs[0]
+
+
+def test_one_finished_run_per_kedro_run(client):
+    experiment = client.get_experiment_by_name(EXPERIMENT)
+    runs = client.search_runs([experiment.experiment_id])
+    # `kedro run` then `kedro run --pipeline=modelling`
+    assert sorted(r.info.run_name for r in runs) == ["__default__", "modelling"]
+    assert {r.info.status for r in runs} == {"FINISHED"}
+
+
+def test_run_logs_parameters_of_every_pipeline(default_run):
+    params = default_run.data.params
+    for pipeline in ("feature_engineering", "modelling", "stability"):
+        assert any(k.startswith(pipeline) for k in params), (pipeline, sorted(params))
+
+
+def test_run_logs_every_candidates_metrics(trained_project, default_run):
+    candidates = load_dataset(trained_project, "candidates")
+    assert set(candidates["algorithm"]) == {"kmeans", "gmm", "dbscan", "hdbscan"}
+    metrics = default_run.data.metrics
+    for row in candidates.itertuples(index=False):
+        assert metrics[f"candidates.{row.candidate_id}.n_clusters"] == row.n_clusters
+        assert f"candidates.{row.candidate_id}.fit_seconds" in metrics
+
+
+def test_run_logs_the_selected_candidates_metrics(trained_project, default_run):
+    selected = [k for k in default_run.data.metrics if k.startswith("selected.")]
+    assert {"selected.silhouette", "selected.n_clusters"} <= set(selected), selected
+
+
+def test_model_is_logged_and_registered(client, default_run):
+    versions = client.search_model_versions(f"name = '{REGISTERED_MODEL}'")
+    assert len(versions) == 1
+    assert versions[0].run_id == default_run.info.run_id
+
+
+def test_packaged_model_scores_unseen_rows_like_the_fitted_model(trained_project):
+    import mlflow  # noqa: PLC0415
+
+    mlflow.set_tracking_uri(tracking_uri(trained_project))
+    model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}/1")
+    model_input = load_dataset(trained_project, "model_input")
+    segmenter = load_dataset(trained_project, "segmentation_model")
+    names = load_dataset(trained_project, "segment_names")
+
+    # New customers: every column drawn from a different real row, so no row is one
+    # the model was fitted on.
+    rng = np.random.default_rng(7)
+    unseen = pd.DataFrame(
+        {c: model_input[c].sample(40, random_state=rng).to_numpy() for c in model_input}
+    )
+    merged = unseen.merge(model_input, how="inner")
+    assert merged.empty, "the 'unseen' rows must not be training rows"
+
+    predicted = model.predict(unseen)
+    assert list(predicted.columns[-2:]) == ["segment", "segment_name"]
+    assert len(predicted) == len(unseen)
+    expected = segmenter.predict(unseen)
+    np.testing.assert_array_equal(predicted["segment"].to_numpy(), expected)
+    name_of = {int(segment): name for segment, name in names.items()}
+    assert predicted["segment_name"].tolist() == [name_of[s] for s in expected]
