@@ -31,7 +31,7 @@ BRAZIL_LAT = (-33.6, 5.1)
 BRAZIL_LNG = (-73.8, -34.85)
 
 # Review score pmfs (scores 1..5) of a happy and of a disappointed customer.
-SCORES_HAPPY = np.array([0.025, 0.02, 0.075, 0.22, 0.66])
+SCORES_HAPPY = np.array([0.02, 0.015, 0.08, 0.225, 0.66])
 SCORES_UNHAPPY = np.array([0.75, 0.07, 0.07, 0.04, 0.07])
 
 
@@ -504,9 +504,11 @@ def generate_customers(
     remote = rng.random(n_persons) < params.persona_array("remote_share")[persona]
     share = np.array([s["customers"] for s in ref.STATES.values()])
     far = np.array([s["far"] for s in ref.STATES.values()])
+    remote_weight = np.where(far, np.sqrt(share), 0)
     state = np.where(
         remote,
-        rng.choice(len(share), n_persons, p=np.where(far, share, 0) / share[far].sum()),
+        # Remote customers spread over the far states more evenly than population.
+        rng.choice(len(share), n_persons, p=remote_weight / remote_weight.sum()),
         rng.choice(
             len(share), n_persons, p=np.where(far, 0, share) / share[~far].sum()
         ),
@@ -579,7 +581,7 @@ def _delivery_times(
     late = rng.random(n) < params.persona_array("late_share")[persona]
     delay = np.where(
         late,
-        1 + rng.exponential(8, n),
+        1 + rng.exponential(6, n),
         _early_delay(
             rng,
             params.persona_array("delay_mean")[persona],
@@ -884,7 +886,8 @@ def generate_payments(internal: pd.DataFrame, raw_params: dict) -> pd.DataFrame:
     row_kind = np.where(seq == 1, first_kind[row_order], other_kind[row_order])
 
     cents = np.round(value * 100).astype(np.int64)
-    share = rng.gamma(1.0, 1.0, len(row_order))
+    # Vouchers carry most of a split order's value; card rows pay the remainder.
+    share = rng.gamma(np.where(row_kind == voucher, 2.0, 0.6), 1.0)
     total_share = np.bincount(row_order, weights=share, minlength=n)
     row_cents = np.floor(share / total_share[row_order] * cents[row_order]).astype(
         np.int64
@@ -971,7 +974,7 @@ def generate_reviews(internal: pd.DataFrame, raw_params: dict) -> pd.DataFrame:
     delivered = internal["delivered"].to_numpy()[row]
     estimated = internal["estimated"].to_numpy()[row]
     delay_days = (delivered - estimated) / DAY
-    lateness = np.clip((np.nan_to_num(delay_days, nan=-30) + 3) / 9, 0, 1)
+    lateness = np.clip((np.nan_to_num(delay_days, nan=-30) + 1) / 10, 0, 1)
     unhappy = rng.random(m) < params.persona_array("unhappy_share")[persona]
     failed = np.isin(status, [STATUS["canceled"], STATUS["unavailable"]])
     pending = np.isnan(delivered) & ~failed
