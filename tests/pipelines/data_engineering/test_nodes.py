@@ -9,16 +9,15 @@ import pytest
 from olist_segmentation.datasets import OlistCSVDataset
 from olist_segmentation.pipelines.data_engineering import clean, geo, nodes, primary
 from olist_segmentation.pipelines.data_engineering.hexid import (
-    ABSENT,
-    IdSpace,
     hex_words,
+    rank_ids,
     words_to_hex,
 )
 from olist_segmentation.pipelines.data_engineering.params import (
     BoundingBox,
     DataEngineeringParams,
 )
-from olist_segmentation.pipelines.data_engineering.rekey import rekey, sorted_ids
+from olist_segmentation.pipelines.data_engineering.rekey import rekey
 from olist_segmentation.pipelines.data_engineering.rules import RULES, merge_reports
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from olist_segmentation.pipelines.data_engineering.validation import (
@@ -257,25 +256,28 @@ def test_rekey_is_sorted_consistent_and_traceable():
     assert again["orders"]["order_key"].tolist() == [1, 0, 2]
 
 
-def test_id_space_matches_python_sort_and_dict():
+def test_rank_ids_matches_python_sort_and_dict():
     rng = np.random.default_rng(0)
     ids = pd.Series([f"{value:032x}" for value in rng.integers(0, 2**62, 500)])
-    # ids sharing their first 16 hex digits take the exact path
+    # distinct ids sharing their first 16 hex digits force the sort on both words
     twins = pd.Series(["0123456789abcdef" + tail for tail in ("f" * 16, "0" * 16)])
     pool = pd.concat([ids, twins], ignore_index=True)
-    space = IdSpace(hex_words(pool))
+    query = pool.sample(frac=1, random_state=1)
+    (pool_ranks, query_ranks), distinct = rank_ids([hex_words(pool), hex_words(query)])
     expected = sorted(set(pool))
-    assert words_to_hex(space.words).tolist() == expected
+    assert words_to_hex(distinct).tolist() == expected
     rank = {value: i for i, value in enumerate(expected)}
-    query = pd.concat([pool.sample(frac=1, random_state=1), pd.Series(["e" * 32])])
-    found = space.find(hex_words(query))
-    assert found.tolist() == [rank.get(value, ABSENT) for value in query]
+    assert pool_ranks.tolist() == [rank[value] for value in pool]
+    assert query_ranks.tolist() == [rank[value] for value in query]
 
 
-def test_sorted_ids_of_a_union():
+def test_rank_ids_of_a_union():
     a, b, c = "a" * 32, "b" * 32, "c" * 32
-    union = sorted_ids([hex_words(pd.Series([b, a])), hex_words(pd.Series([c, a]))])
-    assert words_to_hex(union.words).tolist() == [a, b, c]
+    ranks, distinct = rank_ids(
+        [hex_words(pd.Series([b, a])), hex_words(pd.Series([c, a]))]
+    )
+    assert words_to_hex(distinct).tolist() == [a, b, c]
+    assert [r.tolist() for r in ranks] == [[1, 0], [2, 0]]
 
 
 # --- geolocate ------------------------------------------------------------------

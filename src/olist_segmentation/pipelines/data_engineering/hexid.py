@@ -1,69 +1,70 @@
-"""32-hex Olist ids as pairs of 64-bit integers: sorting and lookups in NumPy.
+"""32-hex Olist ids as pairs of 64-bit integers: sorted, ranked and matched in NumPy.
 
 A validated id (32 lowercase hex digits) is 128 bits: ``hex_words`` decodes a
-whole column at once (one ``bytes.fromhex`` of the joined text) into rows of
-(high, low) ``uint64`` words. Sorting those rows by (high, low) is the sorted hex
-order of the ids, and a lookup is a binary search on the high word, checked on
-both words. Distinct ids sharing a high word (chance about n²/2⁶⁵, never seen in
-Olist data) are resolved exactly through a small dictionary.
+whole column at once (from its Arrow text buffer) into rows of (high, low)
+``uint64`` words. Sorting those rows by (high, low) is the sorted hex
+order of the ids. ``rank_ids`` sorts the ids of several columns together once and
+gives every row the rank of its id among the distinct ids: that rank is the key,
+and two columns share an id exactly when they share a rank, so foreign keys are
+checked with the same single sort (no hashing of Python strings, no search).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-ABSENT = -1
+_NIBBLE = np.zeros(256, dtype=np.uint8)
+_NIBBLE[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16)
 
 
 def hex_words(values: pd.Series) -> np.ndarray:
-    """(n, 2) uint64 array of the (high, low) words of validated 32-hex ids."""
+    """(n, 2) uint64 array of the (high, low) words of validated 32-hex ids.
+
+    Decoded straight from the Arrow buffer of the column (all ids are 32 ASCII
+    characters, so the buffer is the ids end to end): no Python string per row.
+    """
     if not len(values):
         return np.zeros((0, 2), dtype=np.uint64)
-    raw = bytes.fromhex("".join(values.astype("str").tolist()))
-    return np.frombuffer(raw, dtype=">u8").reshape(-1, 2).astype(np.uint64)
+    text = pa.array(values.astype("str"))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if text.type == pa.string_view():
+        text = text.cast(pa.string())
+    width = np.int64 if text.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(text.buffers()[1], dtype=width)
+    start, end = offsets[text.offset], offsets[text.offset + len(text)]
+    chars = np.frombuffer(text.buffers()[2], dtype=np.uint8)[start:end]
+    nibbles = _NIBBLE[chars]
+    octets = (nibbles[0::2] << 4) | nibbles[1::2]
+    return octets.view(">u8").reshape(-1, 2).astype(np.uint64)
 
 
-def words_to_hex(words: np.ndarray) -> np.ndarray:
-    """Back from (high, low) words to the 32-hex ids (object array of str)."""
-    raw = words.astype(">u8").tobytes().hex()
-    return np.array([raw[i : i + 32] for i in range(0, len(raw), 32)], dtype=object)
+def words_to_hex(words: np.ndarray) -> pd.Series:
+    """Back from (high, low) words to the 32-hex ids (a string Series)."""
+    raw = words.astype(">u8").tobytes().hex().encode("ascii")
+    return pd.Series(np.frombuffer(raw, dtype="S32").astype("U32"), dtype="str")
 
 
-class IdSpace:
-    """The sorted distinct ids of some columns; ``find`` gives the rank of an id."""
+def rank_ids(columns: list[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
+    """Rank of each row's id among the distinct ids of all ``columns`` (words).
 
-    def __init__(self, words: np.ndarray) -> None:
-        ordered = words[np.argsort(words[:, 0])]
+    Returns the ranks (int64), one array per column, and the distinct ids in
+    sorted hex order (their words). One sort of the high words; only if two
+    distinct ids share a high word (chance about n²/2⁶⁵) a sort on both words.
+    """
+    words = np.concatenate(columns) if columns else np.zeros((0, 2), np.uint64)
+    order = np.argsort(words[:, 0])
+    ordered = words[order]
+    same_high = ordered[1:, 0] == ordered[:-1, 0]
+    if (same_high & (ordered[1:, 1] != ordered[:-1, 1])).any():
+        order = np.lexsort((words[:, 1], words[:, 0]))
+        ordered = words[order]
         same_high = ordered[1:, 0] == ordered[:-1, 0]
-        if (same_high & (ordered[1:, 1] != ordered[:-1, 1])).any():
-            # distinct ids share a high word: order them by both words
-            ordered = words[np.lexsort((words[:, 1], words[:, 0]))]
-            same_high = ordered[1:, 0] == ordered[:-1, 0]
-        new = np.ones(len(ordered), dtype=bool)
-        new[1:] = ~(same_high & (ordered[1:, 1] == ordered[:-1, 1]))
-        self.words = ordered[new]
-        high = self.words[:, 0]
-        shared = high[1:][high[1:] == high[:-1]]
-        self._shared_high = np.unique(shared)
-        self._exact = {
-            (int(self.words[rank, 0]), int(self.words[rank, 1])): int(rank)
-            for rank in np.flatnonzero(np.isin(high, self._shared_high))
-        }
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def find(self, words: np.ndarray) -> np.ndarray:
-        """Rank of each id of ``words`` in this space (int64), ``ABSENT`` if missing."""
-        if not len(self.words):
-            return np.full(len(words), ABSENT, dtype=np.int64)
-        high = self.words[:, 0]
-        at = np.minimum(np.searchsorted(high, words[:, 0]), len(high) - 1)
-        found = (self.words[at] == words).all(axis=1)
-        ranks = np.where(found, at, ABSENT).astype(np.int64)
-        if len(self._shared_high):
-            for row in np.flatnonzero(np.isin(words[:, 0], self._shared_high)):
-                key = (int(words[row, 0]), int(words[row, 1]))
-                ranks[row] = self._exact.get(key, ABSENT)
-        return ranks
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ~(same_high & (ordered[1:, 1] == ordered[:-1, 1]))
+    ranks = np.empty(len(words), dtype=np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    bounds = np.cumsum([len(column) for column in columns])[:-1]
+    return np.split(ranks, bounds), ordered[new]

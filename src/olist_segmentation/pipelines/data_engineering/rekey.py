@@ -1,8 +1,8 @@
 """Hex ids to compact ``uint32`` keys, in sorted hex order, the same in every table.
 
-For each id kind the distinct ids of every column holding it are sorted once, as
-pairs of 64-bit words (``hexid``); the key of an id is its rank. Columns are then
-encoded by one binary search per column, never a Python call per row.
+For each id kind the ids of every column holding it are sorted together once, as
+pairs of 64-bit words (``hexid.rank_ids``); the key of an id is its rank among the
+distinct ids. No Python call per row, no hash of Python strings, no search.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .hexid import ABSENT, IdSpace, hex_words, words_to_hex
+from .hexid import hex_words, rank_ids, words_to_hex
 
 # Olist id column -> key column, in the order of the data contract.
 KEY_COLUMNS: dict[str, str] = {
@@ -24,34 +24,17 @@ KEY_COLUMNS: dict[str, str] = {
 ID_KINDS = pd.CategoricalDtype(list(KEY_COLUMNS))
 
 
-def sorted_ids(words: list[np.ndarray]) -> IdSpace:
-    """Distinct ids of all decoded columns ``words``, in sorted hex order."""
-    ids = IdSpace(np.concatenate(words))
-    if len(ids) >= np.iinfo(np.uint32).max:
-        raise OverflowError(f"{len(ids)} distinct ids do not fit uint32 keys")
-    return ids
-
-
-def encode(words: np.ndarray, ids: IdSpace, name: str) -> np.ndarray:
-    """The uint32 keys of decoded ids ``words``: their ranks in the sorted ``ids``."""
-    ranks = ids.find(words)
-    missing = int((ranks == ABSENT).sum())
-    if missing:
-        raise KeyError(f"{name}: {missing} ids have no key")
-    return ranks.astype(np.uint32)
-
-
-def build_id_map(ids: dict[str, IdSpace]) -> pd.DataFrame:
+def build_id_map(ids: dict[str, np.ndarray]) -> pd.DataFrame:
     """The ``id_map`` table: id_kind (category), key (uint32), olist_id (string)."""
     frames = [
         pd.DataFrame(
             {
-                "id_kind": pd.Categorical([kind] * len(space), dtype=ID_KINDS),
-                "key": np.arange(len(space), dtype=np.uint32),
-                "olist_id": pd.Series(words_to_hex(space.words), dtype="str"),
+                "id_kind": pd.Categorical([kind] * len(words), dtype=ID_KINDS),
+                "key": np.arange(len(words), dtype=np.uint32),
+                "olist_id": words_to_hex(words),
             }
         )
-        for kind, space in ids.items()
+        for kind, words in ids.items()
     ]
     return pd.concat(frames, ignore_index=True)
 
@@ -60,24 +43,23 @@ def rekey(
     tables: dict[str, pd.DataFrame],
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Replace every hex id column of ``tables`` by its key; return them and id_map."""
-    words = {
-        (name, kind): hex_words(table[kind])
-        for name, table in tables.items()
-        for kind in KEY_COLUMNS
-        if kind in table.columns
-    }
-    ids = {
-        kind: sorted_ids([found for (_, of), found in words.items() if of == kind])
-        for kind in KEY_COLUMNS
-        if any(of == kind for _, of in words)
-    }
+    keys: dict[tuple[str, str], np.ndarray] = {}
+    ids: dict[str, np.ndarray] = {}
+    for kind in KEY_COLUMNS:
+        holders = [name for name, table in tables.items() if kind in table.columns]
+        if not holders:
+            continue
+        ranks, ids[kind] = rank_ids([hex_words(tables[name][kind]) for name in holders])
+        if len(ids[kind]) >= np.iinfo(np.uint32).max:
+            raise OverflowError(f"{len(ids[kind])} {kind} do not fit uint32 keys")
+        for name, rank in zip(holders, ranks, strict=True):
+            keys[name, kind] = rank.astype(np.uint32)
     keyed = {}
     for name, table in tables.items():
         present = [kind for kind in KEY_COLUMNS if kind in table.columns]
-        keys = {
-            KEY_COLUMNS[kind]: encode(words[name, kind], ids[kind], f"{name}.{kind}")
-            for kind in present
-        }
+        columns = {KEY_COLUMNS[kind]: keys[name, kind] for kind in present}
         rest = table.drop(columns=present)
-        keyed[name] = pd.concat([pd.DataFrame(keys, index=table.index), rest], axis=1)
+        keyed[name] = pd.concat(
+            [pd.DataFrame(columns, index=table.index), rest], axis=1
+        )
     return keyed, build_id_map(ids)

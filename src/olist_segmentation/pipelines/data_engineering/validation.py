@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .hexid import ABSENT, IdSpace, hex_words
+from .hexid import hex_words, rank_ids
 from .schema import (
     TIMESTAMP_FORMAT,
     TIMESTAMP_HIGH,
@@ -204,15 +204,17 @@ def check_foreign_key(
 ) -> np.ndarray:
     """Raise when ids of ``child`` are missing from ``parent`` (orphans).
 
-    Returns, for each parent row, whether some child row points to it. The ids
-    are looked up as 64-bit words (``hexid``): pandas' ``isin`` of an Arrow
-    string column against another column builds Python lists (1.5 s per call at
-    100k rows).
+    Returns, for each parent row, whether some child row points to it. Parent
+    and child ids are ranked together by one sort of their 64-bit words
+    (``hexid``): pandas' ``isin`` of an Arrow string column against another
+    column builds Python lists (1.5 s per call at 100k rows).
     """
-    parent_words = hex_words(parent)
-    space = IdSpace(parent_words)
-    ranks = space.find(hex_words(child))
-    orphan = ranks == ABSENT
+    (parent_rank, child_rank), distinct = rank_ids(
+        [hex_words(parent), hex_words(child)]
+    )
+    in_parent = np.zeros(len(distinct), dtype=bool)
+    in_parent[parent_rank] = True
+    orphan = ~in_parent[child_rank]
     if orphan.any():
         raise RawDataError(
             [
@@ -225,6 +227,6 @@ def check_foreign_key(
                 )
             ]
         )
-    referenced = np.zeros(len(space), dtype=bool)
-    referenced[ranks] = True
-    return referenced[space.find(parent_words)]
+    referenced = np.zeros(len(distinct), dtype=bool)
+    referenced[child_rank] = True
+    return referenced[parent_rank]
