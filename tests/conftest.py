@@ -53,3 +53,25 @@ def real_olist_dir() -> Path:
     if not SHARED_REAL.is_dir():
         pytest.skip("../shared/olist_real is absent (a user's clone has no ../shared)")
     return SHARED_REAL
+
+
+# Tiny synthetic scale for end-to-end tests: about 2,000 orders, a second or two.
+SYNTHETIC_TEST_SCALE = 0.02
+
+
+@pytest.fixture(scope="session")
+def synthetic_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project copy whose ``data/01_raw`` holds tiny synthetic Olist data, written
+    by ``kedro run --pipeline=synthetic`` through ``KedroSession`` (scale
+    ``SYNTHETIC_TEST_SCALE``). Shared by the end-to-end tests of later pipelines:
+    treat it as read-only, or copy it."""
+    from kedro.framework.session import KedroSession  # noqa: PLC0415
+    from kedro.framework.startup import bootstrap_project  # noqa: PLC0415
+
+    project = copy_project(tmp_path_factory.mktemp("synthetic") / "project")
+    (project / "src").mkdir(exist_ok=True)  # bootstrap_project wants a src folder
+    bootstrap_project(project)
+    runtime_params = {"synthetic": {"scale": SYNTHETIC_TEST_SCALE}}
+    with KedroSession.create(project_path=project, runtime_params=runtime_params) as s:
+        s.run(pipeline_names=["synthetic"])
+    return project

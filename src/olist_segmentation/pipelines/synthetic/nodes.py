@@ -416,7 +416,7 @@ def _pick_prefixes(
 def _day_weights(params: SyntheticParams) -> tuple[np.ndarray, np.ndarray]:
     """Start-of-day epoch seconds and relative order volume of every day."""
     days = pd.date_range("2016-09-01", "2018-10-31", freq="D")
-    weight = np.array(ref.WEEKDAY_WEIGHTS)[days.dayofweek]
+    weight = np.array(ref.WEEKDAY_WEIGHTS)[days.day_of_week]
     month = days.strftime("%Y-%m").to_numpy()
     special = {
         "2016-09": days.day.isin([4, 5, 13, 15]),
