@@ -88,6 +88,7 @@ def report_inputs() -> dict:
             "ari_cohort": np.r_[1.0, np.linspace(0.97, 0.55, n - 1)],
             "ari_new": np.r_[np.nan, np.linspace(0.9, 0.5, n - 1)],
             "new_person_share": np.linspace(0, 0.6, n),
+            "recent_mix_shift": np.linspace(0, 0.05, n),
             "psi_max": np.linspace(0, 0.4, n),
             "psi_monetary": np.linspace(0, 0.4, n),
             "psi_recency_days": np.linspace(0, 0.1, n),

@@ -92,6 +92,32 @@ def test_ari_is_one_at_t0_and_falls_after_the_planted_shift(evaluated):
     assert late["ari_cohort"].max() < 0.5
 
 
+def test_recent_joiners_mix_shows_the_planted_persona(evaluated, primary_tables):
+    orders, items = primary_tables
+    # segments by spending only: T0's joiners are half small, half big spenders
+    spec = {**evaluated["spec"], "features": ["monetary"]}
+    plan, params = evaluated["plan"], evaluated["params"]
+    m0, f0 = nodes.fit_reference_model(orders, items, spec, plan, {})
+    snaps = nodes.evaluate_snapshots(
+        orders=orders,
+        order_items=items,
+        selected_spec=spec,
+        reference_model=m0,
+        reference_features=f0,
+        segmentation_model=m0,
+        plan=plan,
+        params=params,
+        feature_params={},
+    )
+    assert np.isnan(snaps.loc[0, "recent_mix_shift"])
+    assert (snaps["n_recent"].iloc[1:] == snaps["n_persons"].diff().iloc[1:]).all()
+    before = snaps[(snaps["snapshot"] > 0) & (snaps["date"] <= SHIFT)]
+    after = snaps[snaps["date"] >= SHIFT + pd.Timedelta(days=28)]
+    # every joiner after the shift is a huge spender: all in M0's big segment
+    assert before["recent_mix_shift"].max() < 0.25
+    assert after["recent_mix_shift"].min() > 0.35
+
+
 def test_shares_and_drift_columns(evaluated):
     snaps = evaluated["snaps"]
     for prefix in ("share_m0_", "share_final_"):
@@ -151,6 +177,7 @@ def _table(ari: list[float], step: int = 14) -> pd.DataFrame:
             "psi_max": np.linspace(0, 0.5, n),
             "share_shift_max": np.linspace(0, 0.04, n),
             "new_person_share": np.linspace(0, 0.6, n),
+            "recent_mix_shift": np.linspace(0, 0.2, n),
             "features_seconds": np.full(n, 0.5),
             "refit_seconds": np.full(n, 1.5),
         }
@@ -219,4 +246,9 @@ def test_plots_show_threshold_and_every_series(evaluated):
     assert {t.name for t in drift.data} == set(evaluated["spec"]["features"])
     assert any(shape.y0 == 0.2 for shape in drift.layout.shapes)
     shares = nodes.plot_segment_shares(snaps)
-    assert [t.name for t in shares.data] == ["segment 0", "segment 1", "new since T0"]
+    assert [t.name for t in shares.data] == [
+        "segment 0",
+        "segment 1",
+        "new since T0",
+        "mix shift of recent joiners",
+    ]

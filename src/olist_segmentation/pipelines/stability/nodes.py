@@ -194,6 +194,9 @@ def evaluate_snapshots(
     ``ari_new`` over the persons new since T0, reported separately. ``share_m0_<s>``
     are the shares under the frozen M0, ``share_final_<s>`` under the production
     ``segmentation_model``, ``psi_<feature>`` the drift of each model feature.
+    ``recent_mix_shift`` is the total variation distance between the M0 segment mix
+    of the ``n_recent`` persons who joined since the previous snapshot and that of
+    the persons who joined during the step before T0.
     """
     p = StabilityParams.from_dict(params)
     t0 = pd.Timestamp(plan["t0"])
@@ -204,6 +207,16 @@ def evaluate_snapshots(
     final_segments = sorted(int(s) for s in reference_final.unique())
     reference_shares = _shares(reference_m0, m0_segments, "share_m0_")
     cohort = reference_m0.index
+    previous = cohort
+    # Baseline of the joiners' mix: the persons who joined during the step before T0
+    # (a like-for-like group: recent joiners look alike on recency and tenure).
+    delivered = orders.loc[
+        orders["is_delivered"], ["person_key", "delivered_customer_ts"]
+    ]
+    joined = delivered.groupby("person_key")["delivered_customer_ts"].min()
+    step = pd.Timedelta(days=p.step_days)
+    t0_joiners = joined.index[joined > t0 - step].intersection(cohort)
+    joiner_shares = _shares(reference_m0.loc[t0_joiners], m0_segments, "share_m0_")
     rows = []
     start = time.perf_counter()
     for k, date in enumerate(plan["dates"]):
@@ -251,6 +264,18 @@ def evaluate_snapshots(
             for f in features_used
         }
         row["psi_max"] = max(drift.values())
+        # Mix of the persons who joined since the previous snapshot, under M0,
+        # against the joiners of the step before T0 (total variation distance):
+        # a new persona among new customers shows here first.
+        recent = m0[~m0.index.isin(previous)]
+        recent_shares = _shares(recent, m0_segments, "share_m0_")
+        row["n_recent"] = len(recent)
+        row["recent_mix_shift"] = (
+            0.5 * sum(abs(recent_shares[c] - joiner_shares[c]) for c in joiner_shares)
+            if len(recent) and len(t0_joiners)
+            else float("nan")
+        )
+        previous = m0.index
         row |= drift | shares_m0 | _shares(final, final_segments, "share_final_")
         rows.append(row)
         logger.info(
@@ -369,6 +394,9 @@ def recommend_maintenance(
         "new_person_share": _first_firing(
             later, "new_person_share", p.monitoring.new_person_share
         ),
+        "recent_mix_shift": _first_firing(
+            later, "recent_mix_shift", p.monitoring.recent_mix_shift
+        ),
     }
     for signal in signals.values():
         fired = signal["first_fired_days"]
@@ -423,6 +451,10 @@ def recommend_maintenance(
             f"{p.monitoring.share_shift:.0%} points since training",
             f"persons new since training above {p.monitoring.new_person_share:.0%} "
             "of the base",
+            "the segment mix of the customers who joined in the last "
+            f"{p.step_days} days differs from the mix of the joiners just before "
+            f"training by more than "
+            f"{p.monitoring.recent_mix_shift:.0%} (total variation distance)",
             "intrinsic instability: a retrain whose seeds disagree (ARI below "
             f"{intrinsic_stability['threshold']})",
         ],
@@ -520,7 +552,8 @@ def plot_feature_drift(
 
 
 def plot_segment_shares(stability_snapshots: pd.DataFrame) -> Any:
-    """Segment shares under the frozen M0, and the share of persons new since T0."""
+    """Segment shares under the frozen M0, the share of persons new since T0 and the
+    mix shift of the persons who joined since the previous snapshot."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
     fig = go.Figure()
@@ -538,6 +571,13 @@ def plot_segment_shares(stability_snapshots: pd.DataFrame) -> Any:
         mode="lines",
         name="new since T0",
         line={"dash": "dot", "color": "black"},
+    )
+    fig.add_scatter(
+        x=stability_snapshots["date"],
+        y=stability_snapshots["recent_mix_shift"],
+        mode="lines+markers",
+        name="mix shift of recent joiners",
+        line={"dash": "dash", "color": "firebrick"},
     )
     fig.update_layout(
         title="Segment shares under the model frozen at T0",

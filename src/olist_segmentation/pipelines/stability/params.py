@@ -16,6 +16,7 @@ class MonitoringThresholds:
     psi: float = 0.2
     share_shift: float = 0.05
     new_person_share: float = 0.5
+    recent_mix_shift: float = 0.075
 
 
 @dataclass(frozen=True)
