@@ -4,6 +4,11 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
+from olist_segmentation.hooks import MlflowStoreInProject
+
+# kedro-mlflow's own hook is registered by its plugin entry point.
+HOOKS = (MlflowStoreInProject(),)
+
 
 def _project_root() -> str:
     """The Kedro project around the working directory, found as ``kedro`` finds it.
