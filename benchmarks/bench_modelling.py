@@ -245,6 +245,13 @@ def _has_primary(project: Path) -> bool:
     return any((project / "data" / "03_primary").glob("primary_orders*"))
 
 
+def write(results: dict, out: Path) -> None:
+    """Write the results with the load average at the time of writing."""
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--project", type=Path, default=ROOT)
@@ -277,16 +284,15 @@ def main() -> None:
             "load_average_at_start": os.getloadavg(),
             "python": platform.python_version(),
         },
-        "scale_1": measure(project, options.runs, options.fe_runs),
+        f"scale_{options.scale:g}": measure(project, options.runs, options.fe_runs),
     }
+    write(results, options.out)  # kept even if scale 10 fails
     if options.scale10 is not None:
         target = ensure_project(options.scale10.resolve())
         if not _has_primary(target):
             results["scale_10_prepare"] = run_worker("prepare", target, 10.0)
         results["scale_10"] = measure(target, 1, 1)
-    results["machine"]["load_average_at_end"] = os.getloadavg()
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(json.dumps(results, indent=2) + "\n")
+    write(results, options.out)
     print(f"results written to {options.out}")
 
 
