@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,10 +19,9 @@ EXPERIMENT = "olist_segmentation"
 REGISTERED_MODEL = "olist_segmentation"
 
 
-# Runtime parameters (nested: Kedro merges them into the configured ones). Tiny
-# synthetic scale, fewer stability snapshots and a trimmed candidate grid (every
-# algorithm still runs): enough for every output to exist, in about a minute.
-SYNTHETIC = {"synthetic": {"scale": 0.02}}
+# Runtime parameters (nested: Kedro merges them into the configured ones): fewer
+# stability snapshots and a trimmed candidate grid (every algorithm still runs),
+# enough for every output to exist, in about a minute.
 FAST = {
     "stability": {"step_days": 42, "intrinsic_seeds": 2, "intrinsic_bootstraps": 0},
     "modelling": {
@@ -33,9 +33,9 @@ FAST = {
         }
     },
 }
-# One process, three sessions (each ``kedro`` start-up costs seconds): synthetic raw
-# data, the default run (tracked in MLflow), then a second fit of the model so that
-# the versioned modelling outputs have an earlier version.
+# One process, two sessions (each ``kedro`` start-up costs seconds): the default run
+# (tracked in MLflow), then a second fit of the model so that the versioned
+# modelling outputs have an earlier version.
 RUNS = """
 import json
 import sys
@@ -47,10 +47,7 @@ from kedro.framework.startup import bootstrap_project
 
 project = Path.cwd()
 bootstrap_project(project)
-synthetic, fast = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-with KedroSession.create(project, runtime_params=synthetic) as s:
-    s.run(pipeline_names=["synthetic"])
-with KedroSession.create(project, runtime_params=fast) as s:
+with KedroSession.create(project, runtime_params=json.loads(sys.argv[1])) as s:
     s.run()
 # kedro-mlflow re-enters the run at every node and leaves it on mlflow's stack of
 # active runs: close it, or the next session in this process would log into it.
@@ -69,14 +66,15 @@ def runnable_copy(target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def trained_project(tmp_path_factory) -> Path:
-    """A project copy after synthetic data, ``kedro run`` and a second model fit.
+def trained_project(synthetic_project: Path, tmp_path_factory) -> Path:
+    """A copy of the tiny synthetic project after ``kedro run`` and a second model fit.
 
     MLflow records into ``<project>/mlflow.db`` and ``<project>/mlruns``.
     """
-    project = runnable_copy(tmp_path_factory.mktemp("trained") / "project")
+    project = tmp_path_factory.mktemp("trained") / "project"
+    shutil.copytree(synthetic_project, project)
     done = subprocess.run(
-        [sys.executable, "-c", RUNS, json.dumps(SYNTHETIC), json.dumps(FAST)],
+        [sys.executable, "-c", RUNS, json.dumps(FAST)],
         cwd=project,
         check=False,
         capture_output=True,
@@ -85,7 +83,9 @@ def trained_project(tmp_path_factory) -> Path:
         env={**os.environ, **QUIET_ENV},
     )
     if done.returncode != 0:
-        pytest.fail(f"the synthetic run failed:\n{done.stderr[-8000:]}")
+        pytest.fail(
+            f"kedro run on the synthetic project failed:\n{done.stderr[-8000:]}"
+        )
     return project
 
 
