@@ -135,8 +135,8 @@ def _text_time(seconds: np.ndarray, *, date_only: bool = False) -> pd.Series:
     whole = np.nan_to_num(seconds).astype(np.int64)
     if date_only:
         whole -= whole % int(DAY)
-    stamps = pa.array(whole, type=pa.timestamp("s"), mask=missing)
-    return _strings(pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S"))
+    iso = pa.array(whole.astype("datetime64[s]").astype("U19"), mask=missing)
+    return _strings(pc.utf8_replace_slice(iso, 10, 11, " "))
 
 
 def _hex_ids(rng: np.random.Generator, n: int) -> np.ndarray:
