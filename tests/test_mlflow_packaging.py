@@ -61,7 +61,7 @@ def _training() -> Pipeline:
 
 def test_inference_half_starts_with_validation_and_has_one_output():
     inference = inference_pipeline(_modelling())
-    assert inference.inputs() == {MODEL_INPUT, "segmentation_model"}
+    assert inference.inputs() == {MODEL_INPUT, "serving_segmentation_model"}
     assert inference.outputs() == {"predicted_segments"}
     assert [n.name for n in inference.nodes] == [
         "validate_feature_rows",
@@ -72,6 +72,8 @@ def test_inference_half_starts_with_validation_and_has_one_output():
 def test_full_run_is_a_pipeline_ml_that_logs_the_model():
     packaged = package_training(_training(), _modelling())
     assert isinstance(packaged, SegmentationPipelineML)
+    snapshot = packaged.only_nodes("snapshot_model_for_serving")
+    assert snapshot.outputs() == {"serving_segmentation_model"}
     assert isinstance(packaged.filter(), PipelineML)
     assert packaged.log_model_kwargs["registered_model_name"] == "olist_segmentation"
 

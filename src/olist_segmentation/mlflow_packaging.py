@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from kedro.pipeline import Node, Pipeline
@@ -71,10 +72,55 @@ def _row_problems(frame: pd.DataFrame) -> list[str]:
     return problems
 
 
+def serving_name(artifact: str) -> str:
+    """The unversioned copy of a fitted artifact that the logged model carries."""
+    return f"serving_{artifact}"
+
+
+def snapshot_for_serving(*artifacts: Any) -> tuple[Any, ...]:
+    """The fitted artifacts, unchanged, to be saved as the copies the model carries."""
+    return artifacts
+
+
+def _artifacts(assign: Pipeline) -> list[str]:
+    return sorted(
+        name
+        for name in assign.inputs() - {MODEL_INPUT}
+        if not name.startswith("params:")
+    )
+
+
+def _assign_half(modelling: Pipeline) -> Pipeline:
+    return modelling.only_nodes_with_tags("inference").to_outputs(INFERENCE_OUTPUT)
+
+
+def serving_snapshot(modelling: Pipeline) -> Pipeline:
+    """Copy the fitted artifacts of the inference half to unversioned datasets.
+
+    kedro-mlflow logs an artifact by copying its dataset's folder; for a versioned
+    dataset that is every version ever saved. The model carries these copies of
+    this run's artifacts instead (history stays in the versioned datasets and in
+    the MLflow registry).
+    """
+    artifacts = _artifacts(_assign_half(modelling))
+    return Pipeline(
+        [
+            Node(
+                func=snapshot_for_serving,
+                inputs=artifacts,
+                outputs=[serving_name(a) for a in artifacts],
+                name="snapshot_model_for_serving",
+                tags=["training"],
+            )
+        ]
+    )
+
+
 def inference_pipeline(modelling: Pipeline) -> Pipeline:
     """The packaged inference half: row validation, then the modelling nodes tagged
-    ``inference`` that lead to :data:`INFERENCE_OUTPUT`."""
-    assign = modelling.only_nodes_with_tags("inference").to_outputs(INFERENCE_OUTPUT)
+    ``inference`` that lead to :data:`INFERENCE_OUTPUT`, reading the serving copies
+    of the fitted artifacts."""
+    assign = _assign_half(modelling)
     validate = Node(
         func=validate_feature_rows,
         inputs=MODEL_INPUT,
@@ -82,7 +128,13 @@ def inference_pipeline(modelling: Pipeline) -> Pipeline:
         name="validate_feature_rows",
         tags=["inference"],
     )
-    rewired = Pipeline(assign, inputs={MODEL_INPUT: "validated_model_input"})
+    rewired = Pipeline(
+        assign,
+        inputs={
+            MODEL_INPUT: "validated_model_input",
+            **{a: serving_name(a) for a in _artifacts(assign)},
+        },
+    )
     return Pipeline([validate, rewired])
 
 
@@ -156,7 +208,7 @@ def package_training(training: Pipeline, modelling: Pipeline) -> Pipeline:
         )
         return training
     return SegmentationPipelineML(
-        training.nodes,
+        (training + serving_snapshot(modelling)).nodes,
         inference=inference_pipeline(modelling),
         input_name=MODEL_INPUT,
         log_model_kwargs={

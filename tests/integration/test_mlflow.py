@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -60,6 +62,21 @@ def test_model_is_logged_and_registered(client, default_run):
     versions = client.search_model_versions(f"name = '{REGISTERED_MODEL}'")
     assert len(versions) == 1
     assert versions[0].run_id == default_run.info.run_id
+
+
+def test_model_carries_only_this_runs_artifacts(trained_project, tmp_path):
+    import mlflow  # noqa: PLC0415
+
+    mlflow.set_tracking_uri(tracking_uri(trained_project))
+    local = Path(
+        mlflow.artifacts.download_artifacts(
+            f"models:/{REGISTERED_MODEL}/1", dst_path=str(tmp_path)
+        )
+    )
+    folder = local / "artifacts"
+    carried = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pkl"))
+    # Flat files: one copy each, not a versioned dataset's folder of every version.
+    assert carried == ["segment_names.pkl", "segmentation_model.pkl"]
 
 
 def test_packaged_model_scores_unseen_rows_like_the_fitted_model(trained_project):
