@@ -208,6 +208,10 @@ def test_recommendation_is_the_last_horizon_before_ari_drops():
     assert psi_signal["warned_before_ari_drop"] is True
     assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
     assert rec["caveat"] is None
+    assert rec["schedule"].endswith(
+        "ARI fell below 0.8 at 56 days; in this history psi_max fired at 42 days, "
+        "recent_mix_shift fired at 42 days"
+    )
 
 
 def test_recommendation_warns_when_the_spec_is_unstable():

@@ -428,6 +428,17 @@ def recommend_maintenance(
             "specification (e.g. more initialisations) before relying on this period."
         )
         logger.warning(caveat)
+    horizon_end = first_below if first_below is not None else period
+    early = sorted(
+        (signal["first_fired_days"], name)
+        for name, signal in signals.items()
+        if signal["first_fired_days"] is not None
+        and signal["first_fired_days"] <= horizon_end
+    )
+    if early:
+        schedule += "; in this history " + ", ".join(
+            f"{name} fired at {days} days" for days, name in early
+        )
     recommendation = {
         "algorithm": selected_spec["algorithm"],
         "t0": str(stability_snapshots["date"].min())[:10],
@@ -454,7 +465,7 @@ def recommend_maintenance(
             "the segment mix of the customers who joined in the last "
             f"{p.step_days} days differs from the mix of the joiners just before "
             f"training by more than "
-            f"{p.monitoring.recent_mix_shift:.0%} (total variation distance)",
+            f"{p.monitoring.recent_mix_shift:g} (total variation distance)",
             "intrinsic instability: a retrain whose seeds disagree (ARI below "
             f"{intrinsic_stability['threshold']})",
         ],
