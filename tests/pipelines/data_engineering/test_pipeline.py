@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,9 +11,6 @@ import pytest
 from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from olist_segmentation.pipelines.data_engineering.validation import RawDataError
-from olist_segmentation.pipelines.synthetic import (
-    create_pipeline as create_synthetic_pipeline,
-)
 
 from .conftest import run_in_memory, run_project
 from .tiny_raw import hex_id
@@ -206,13 +205,15 @@ def test_bad_input_stops_before_any_primary_table(raw_tables, de_params, tmp_pat
     assert not list(tmp_path.glob("primary_*.parquet"))
 
 
-def test_end_to_end_on_synthetic_data(project_copy, monkeypatch):
-    """Synthetic raw data (small scale) through the project catalog, then this
-    pipeline: the primary tables account for every raw row."""
-    monkeypatch.chdir(project_copy)
-    run_project(
-        project_copy, create_synthetic_pipeline(), {"synthetic": {"scale": 0.02}}
+def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypatch):
+    """The shared tiny synthetic raw data (copied: the fixture is read-only)
+    through the project catalog: the primary tables account for every raw row."""
+    shutil.copytree(
+        synthetic_project / "data" / "01_raw",
+        project_copy / "data" / "01_raw",
+        dirs_exist_ok=True,
     )
+    monkeypatch.chdir(project_copy)
     raw = {
         name: pd.read_csv(
             project_copy / "data" / "01_raw" / SCHEMAS[name].file,
