@@ -137,3 +137,15 @@ def test_unstable_spec_caveat_reaches_both_renderings(report_inputs):
     content["maintenance"] = {**content["maintenance"], "caveat": caveat}
     assert f'<p class="flag">{caveat}</p>' in html_of(report_inputs, content)
     assert f"**Caveat:** {caveat}" in nodes.render_markdown_report(content)
+
+
+def test_period_shorter_than_one_step_reads_as_every_step(report_inputs):
+    rec = report_inputs["maintenance_recommendation"]
+    immediate = {**rec, "retrain_period_days": 0, "retrain_period_weeks": 0.0}
+    content = content_of({**report_inputs, "maintenance_recommendation": immediate})
+    assert "retraining at every step of 14 days" in content["summary"]
+    assert "0 weeks" not in content["summary"]
+    html = html_of(report_inputs, content)
+    assert '<p class="period">Retrain at every step of 14 days</p>' in html
+    markdown = nodes.render_markdown_report(content)
+    assert "**Retrain at every step of 14 days.**" in markdown

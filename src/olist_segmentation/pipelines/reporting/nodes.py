@@ -220,16 +220,26 @@ def _summary(
     biggest = cards[0]
     period = recommendation["retrain_period_weeks"]
     bound = "at least " if recommendation["censored"] else ""
+    if recommendation["retrain_period_days"] == 0:
+        validity = (
+            f"the model already disagrees with a fresh one after "
+            f"{recommendation['step_days']} days, so we propose retraining at every "
+            f"step of {recommendation['step_days']} days"
+        )
+    else:
+        validity = (
+            f"the model stays reliable for {bound}{period:g} weeks (agreement with a "
+            f"fresh model at or above {recommendation['ari_threshold']}), so we "
+            f"propose retraining every {period:g} weeks"
+        )
     return (
         f"{n_persons:,} customers fall into {len(cards)} segments, found by "
         f"{selected_spec['algorithm']} on {len(selected_spec['features'])} behaviour "
         f"features. The largest segment, \u201c{biggest['name']}\u201d, holds "
         f"{biggest['share']:.0%} of the customers. Each segment below comes with its "
         "traits in plain words and a suggested action. Segments go stale as customers "
-        f"buy, review and drift: the model stays reliable for {bound}{period:g} weeks "
-        f"(agreement with a fresh model at or above {recommendation['ari_threshold']}),"
-        f" so we propose retraining every {period:g} weeks, earlier if one of the "
-        "monitoring signals below fires."
+        f"buy, review and drift: {validity}, earlier if one of the monitoring signals "
+        "below fires."
     )
 
 
