@@ -36,6 +36,8 @@ def copy_project(target: Path) -> Path:
     shutil.copy2(PROJECT_ROOT / "pyproject.toml", target / "pyproject.toml")
     shutil.copytree(PROJECT_ROOT / "conf" / "base", target / "conf" / "base")
     (target / "conf" / "local").mkdir(parents=True)
+    # `kedro run` insists on the source folder; the package itself is installed.
+    (target / "src").mkdir()
     for layer in LAYERS:
         (target / "data" / layer).mkdir(parents=True)
     return target
@@ -69,7 +71,6 @@ def synthetic_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kedro.framework.startup import bootstrap_project  # noqa: PLC0415
 
     project = copy_project(tmp_path_factory.mktemp("synthetic") / "project")
-    (project / "src").mkdir(exist_ok=True)  # bootstrap_project wants a src folder
     bootstrap_project(project)
     runtime_params = {"synthetic": {"scale": SYNTHETIC_TEST_SCALE}}
     with KedroSession.create(project_path=project, runtime_params=runtime_params) as s:

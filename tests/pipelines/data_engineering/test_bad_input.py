@@ -35,7 +35,6 @@ REPORT = Path("data/08_reporting/data_quality_report.json")
 @pytest.fixture
 def tiny_project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project copy holding the tiny raw CSVs; the working directory is inside."""
-    (project_copy / "src").mkdir(exist_ok=True)  # `kedro run` wants the source dir
     write_raw_csvs(tiny_raw_tables(), project_copy / RAW)
     monkeypatch.chdir(project_copy)
     return project_copy
