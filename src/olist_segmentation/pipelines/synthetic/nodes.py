@@ -111,6 +111,12 @@ def _strings(array: pa.Array) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(array))
 
 
+def _take_text(vocabulary, codes: np.ndarray) -> pd.Series:
+    """``vocabulary[codes]`` as an Arrow-backed string column (no Python objects)."""
+    words = pa.array(np.asarray(vocabulary, dtype=str))
+    return _strings(pc.take(words, pa.array(np.asarray(codes, dtype=np.int64))))
+
+
 def _text_float(values: np.ndarray) -> pd.Series:
     return _strings(pc.cast(pa.array(values), pa.string()))
 
@@ -254,24 +260,29 @@ def generate_geography(
     lng[outside] = np.array([p[1] for p in ref.OUTSIDE_BRAZIL])[spot] + rng.normal(
         0, 0.01, len(outside)
     )
-    state = geo["state"].to_numpy()[row_prefix].astype(object)
+    # Text columns of a million rows are built as codes into small vocabularies.
+    state = pd.Categorical(geo["state"], categories=STATE_NAMES).codes[row_prefix]
     first_rows = np.concatenate([[0], np.cumsum(counts)[:-1]])
     two_states = rng.choice(
         len(geo), min(len(geo), params.count(8, rng)), replace=False
     )
+    sp, mg = STATE_NAMES.index("SP"), STATE_NAMES.index("MG")
     state[first_rows[two_states]] = np.where(
-        state[first_rows[two_states]] == "SP", "MG", "SP"
+        state[first_rows[two_states]] == sp, mg, sp
     )
-    city = geo["city"].to_numpy()[row_prefix].astype(object)
-    accented = (city == "sao paulo") & (rng.random(n_rows) < 0.1)
-    city[accented] = "são paulo"
+    cities, city_code = np.unique(geo["city"].to_numpy(dtype=str), return_inverse=True)
+    city = city_code[row_prefix]
+    accented = (city == np.searchsorted(cities, "sao paulo")) & (
+        rng.random(n_rows) < 0.1
+    )
+    city[accented] = len(cities)
     geolocation = pd.DataFrame(
         {
-            "geolocation_zip_code_prefix": geo["prefix"].to_numpy()[row_prefix],
+            "geolocation_zip_code_prefix": _take_text(geo["prefix"], row_prefix),
             "geolocation_lat": _text_float(lat),
             "geolocation_lng": _text_float(lng),
-            "geolocation_city": city,
-            "geolocation_state": state,
+            "geolocation_city": _take_text(np.append(cities, "são paulo"), city),
+            "geolocation_state": _take_text(np.array(STATE_NAMES), state),
         }
     )
     logger.info(
