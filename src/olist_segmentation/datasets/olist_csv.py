@@ -1,6 +1,7 @@
 """A Kedro dataset for the Olist CSVs in Kaggle's own format.
 
-Loading reads every column as text (``dtype=str``), so that parsing and validation
+Loading reads every column as text (Arrow's parser, falling back to pandas' for
+files it refuses, whose errors are the clearer), so that parsing and validation
 happen in the ``data_engineering`` pipeline where a bad value can be reported by
 file, column and rule. Saving reproduces the quirks of the Kaggle release, so
 that the synthetic data exercises the same reader as the real files:
@@ -18,6 +19,7 @@ with its MD5 in ``.synthetic_manifest.json`` beside it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path, PurePosixPath
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from kedro.io.core import AbstractDataset, DatasetError, get_filepath_str
 
 MANIFEST = ".synthetic_manifest.json"
@@ -38,6 +41,49 @@ def _md5(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _read_with_arrow(path: Path) -> pd.DataFrame:
+    """Read every column as text with Arrow's multi-threaded parser (fast path)."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), None)
+    if not header or len(set(header)) != len(header):
+        raise ValueError("no header, or duplicated column names")
+    table = pa_csv.read_csv(
+        path,
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(header, pa.string()),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    return table.to_pandas()
+
+
+def _read_with_pandas(path: Path) -> pd.DataFrame:
+    """Read every column as text with pandas, turning its errors into rules."""
+    try:
+        return pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8-sig",
+        )
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"{path.name}: rule 'valid UTF-8' broken at byte {exc.start}"
+        ) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise DatasetError(
+            f"{path.name}: rule 'not empty' broken: the file is empty"
+        ) from exc
+    except pd.errors.ParserError as exc:
+        raise DatasetError(
+            f"{path.name}: rule 'well-formed CSV' broken: {exc}"
+        ) from exc
 
 
 def _quote(values: pa.Array) -> pa.Array:
@@ -113,25 +159,12 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
                 f"{path.parent} or run `kedro run --pipeline=synthetic`."
             )
         try:
-            return pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8-sig",
-            )
-        except UnicodeDecodeError as exc:
-            raise DatasetError(
-                f"{path.name}: rule 'valid UTF-8' broken at byte {exc.start}"
-            ) from exc
-        except pd.errors.EmptyDataError as exc:
-            raise DatasetError(
-                f"{path.name}: rule 'not empty' broken: the file is empty"
-            ) from exc
-        except pd.errors.ParserError as exc:
-            raise DatasetError(
-                f"{path.name}: rule 'well-formed CSV' broken: {exc}"
-            ) from exc
+            return _read_with_arrow(path)
+        except (pa.ArrowInvalid, UnicodeDecodeError, csv.Error, ValueError):
+            # Arrow refuses what pandas reports best (bad UTF-8, an empty file,
+            # ragged rows): the slower parser gives the same frame or the
+            # precise error.
+            return _read_with_pandas(path)
 
     def save(self, data: pd.DataFrame) -> None:
         path = Path(get_filepath_str(self._filepath, "file"))

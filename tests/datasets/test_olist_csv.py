@@ -1,0 +1,61 @@
+"""The Olist CSV reader: Arrow's fast path and pandas' fallback read the same frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from kedro.io.core import DatasetError
+
+from olist_segmentation.datasets.olist_csv import (
+    OlistCSVDataset,
+    _read_with_arrow,
+    _read_with_pandas,
+)
+
+REAL_FILES = (
+    "olist_order_payments_dataset.csv",
+    "olist_products_dataset.csv",
+    "olist_sellers_dataset.csv",
+    "product_category_name_translation.csv",
+)
+
+
+@pytest.mark.parametrize("name", REAL_FILES)
+def test_both_parsers_read_the_real_files_alike(real_olist_dir: Path, name: str):
+    arrow = _read_with_arrow(real_olist_dir / name)
+    pd.testing.assert_frame_equal(arrow, _read_with_pandas(real_olist_dir / name))
+    assert (arrow.dtypes == "str").all()
+
+
+def test_multiline_quoted_values_and_missing_cells(tmp_path: Path):
+    path = tmp_path / "olist_order_reviews_dataset.csv"
+    path.write_text(
+        '"review_id","order_id","review_comment_message"\n'
+        'a1,"b2","line one\nline ""two"", still"\n'
+        '"c3",d4,\n',
+        encoding="utf-8",
+    )
+    frame = OlistCSVDataset(filepath=str(path)).load()
+    assert frame["review_comment_message"].iloc[0] == 'line one\nline "two", still'
+    assert frame["review_id"].tolist() == ["a1", "c3"]
+    assert pd.isna(frame["review_comment_message"].iloc[1])
+    pd.testing.assert_frame_equal(frame, _read_with_pandas(path))
+
+
+def test_ragged_last_row_falls_back_to_pandas(tmp_path: Path):
+    path = tmp_path / "olist_sellers_dataset.csv"
+    path.write_text('"seller_id","seller_state"\nab,SP\ncd\n', encoding="utf-8")
+    frame = OlistCSVDataset(filepath=str(path)).load()
+    assert frame["seller_id"].tolist() == ["ab", "cd"]
+    assert pd.isna(frame["seller_state"].iloc[1])
+
+
+def test_invalid_utf8_names_the_file_and_the_rule(tmp_path: Path):
+    path = tmp_path / "olist_sellers_dataset.csv"
+    path.write_bytes(b'"seller_id","seller_city"\nab,campinas\xff\n')
+    with pytest.raises(
+        DatasetError, match=r"olist_sellers_dataset.csv: rule 'valid UTF-8'"
+    ):
+        OlistCSVDataset(filepath=str(path)).load()
