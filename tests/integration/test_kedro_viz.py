@@ -89,11 +89,6 @@ def test_every_catalog_entry_has_a_known_layer(viz_project):
     assert not unknown, f"layers outside {LAYERS}: {unknown}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="owners to add metadata kedro-viz preview_args: DE (id_map, primary_*, "
-    "zip_locations), STAB (stability_snapshots); remove this mark then",
-)
 def test_every_table_has_preview_settings(viz_project):
     tables = {
         name: entry
