@@ -147,3 +147,13 @@ def test_unknown_spec_key_and_missing_column(frames):
     segmenter = make_segmenter(_spec("kmeans")).fit(train)
     with pytest.raises(ValueError, match="monetary"):
         segmenter.predict(train.drop(columns="monetary"))
+
+
+@pytest.mark.parametrize("algorithm", list(SPECS))
+def test_predicts_single_rows(frames, algorithm):
+    """One row at a time gives the same segments as the whole frame."""
+    train, unseen = frames
+    segmenter = make_segmenter(_spec(algorithm)).fit(train)
+    whole = segmenter.predict(unseen)
+    one_by_one = [int(segmenter.predict(unseen.iloc[[i]])[0]) for i in range(12)]
+    assert one_by_one == whole[:12].tolist()

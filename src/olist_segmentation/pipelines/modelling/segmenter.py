@@ -271,7 +271,10 @@ class Segmenter(ClusterMixin, BaseEstimator):
         return self
 
     def _relabel(self, raw: np.ndarray) -> np.ndarray:
-        lookup = np.full(int(raw.max(initial=0)) + 2, NOISE, dtype=np.int64)
+        # Big enough for every fitted label and every label in ``raw``; one extra
+        # slot at the end, never a label, is where raw == -1 lands.
+        largest = max(int(raw.max(initial=0)), max(self.label_map_, default=0))
+        lookup = np.full(largest + 2, NOISE, dtype=np.int64)
         for label, segment in self.label_map_.items():
             lookup[label] = segment
         # raw == -1 indexes the last slot, which stays NOISE
