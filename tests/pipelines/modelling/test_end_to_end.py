@@ -99,7 +99,8 @@ def test_every_person_gets_a_named_segment(segmented_project):
 @pytest.mark.slow
 def test_reports_and_model_are_written(segmented_project):
     reporting = segmented_project / "data" / "08_reporting"
-    candidates = pd.read_csv(_latest(reporting / "candidates.csv"))
+    models = segmented_project / "data" / "06_models"
+    candidates = pd.read_csv(_latest(models / "candidates.csv"))
     assert set(candidates["algorithm"]) == {"kmeans", "gmm", "dbscan", "hdbscan"}
     for name in (
         "selection_report.json",
@@ -110,6 +111,5 @@ def test_reports_and_model_are_written(segmented_project):
         "segment_projection.json",
     ):
         assert _latest(reporting / name).stat().st_size > 0
-    models = segmented_project / "data" / "06_models"
     assert _latest(models / "segmentation_model.pkl").stat().st_size > 0
     assert _latest(models / "selected_spec.json").stat().st_size > 0
