@@ -143,12 +143,6 @@ def test_viz_api_lists_every_pipeline_and_node_and_chromium_renders_it(
     _assert_rendered(screenshot(base, tmp_path))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MODEL: {algorithm}.candidates and candidates (layer reporting) feed "
-    "selected_spec and segmentation_model (layer models): kedro-viz sees a layer cycle "
-    "models -> reporting -> models and drops all layers; remove this mark when fixed",
-)
 def test_viz_flowchart_shows_the_layers_in_data_flow_order(viz_server):
     base, _ = viz_server
     default = _get_json(f"{base}/api/pipelines/__default__")

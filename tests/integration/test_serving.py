@@ -87,12 +87,6 @@ def test_known_rows_get_their_segment_ids_and_names(server, known):
     assert [p["segment_name"] for p in predictions] == expected["segment_name"].tolist()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MODEL: Segmenter._relabel sizes its lookup by the batch's largest raw "
-    "label, so a batch without the largest label raises IndexError (400 here); size "
-    "it by max(label_map_) + 2; remove this mark when fixed",
-)
 def test_one_customer_at_a_time_as_records(server, known):
     rows, expected = known
     for i in range(5):
