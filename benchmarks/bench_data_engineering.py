@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import ENV, ROOT, make_project
 from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog
 
@@ -44,39 +44,8 @@ from olist_segmentation.pipelines.data_engineering import nodes
 from olist_segmentation.pipelines.data_engineering.rekey import KEY_COLUMNS
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "data_engineering.json"
 BIN = Path(sys.executable).parent
-LAYERS = (
-    "01_raw",
-    "02_intermediate",
-    "03_primary",
-    "04_feature",
-    "05_model_input",
-    "06_models",
-    "07_model_output",
-    "08_reporting",
-)
-ENV = {
-    **os.environ,
-    "KEDRO_DISABLE_TELEMETRY": "true",
-    "DO_NOT_TRACK": "true",
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-}
-
-
-def make_project(target: Path) -> Path:
-    """A copy of the project's configuration with empty data folders."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
-    shutil.copytree(
-        ROOT / "conf" / "base", target / "conf" / "base", dirs_exist_ok=True
-    )
-    (target / "conf" / "local").mkdir(parents=True, exist_ok=True)
-    (target / "src").mkdir(exist_ok=True)
-    for layer in LAYERS:
-        (target / "data" / layer).mkdir(parents=True, exist_ok=True)
-    return target
 
 
 def kedro(project: Path, *args: str) -> float:
@@ -115,6 +84,7 @@ from kedro.io.core import generate_timestamp
 from kedro.runner import SequentialRunner
 from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.params import DataEngineeringParams
+
 loader = OmegaConfigLoader(conf_source="conf", base_env="base", default_run_env="local")
 catalog = DataCatalog.from_config(loader["catalog"], save_version=generate_timestamp())
 params = DataEngineeringParams.model_validate(loader["parameters"]["data_engineering"])

@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,24 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ENV, ROOT, make_project
+
 RESULTS = ROOT / "benchmarks" / "results" / "modelling.json"
-LAYERS = (
-    "01_raw",
-    "02_intermediate",
-    "03_primary",
-    "04_feature",
-    "05_model_input",
-    "06_models",
-    "07_model_output",
-    "08_reporting",
-)
-ENV = {
-    **os.environ,
-    "KEDRO_DISABLE_TELEMETRY": "true",
-    "DO_NOT_TRACK": "true",
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-}
 
 
 # -- workers (run in a child process) -------------------------------------------
@@ -228,19 +212,6 @@ def measure(project: Path, runs: int, fe_runs: int) -> dict:
     }
 
 
-def ensure_project(target: Path) -> Path:
-    """Make ``target`` a runnable copy of this project (config only) if it is not one."""
-    if not (target / "pyproject.toml").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
-        shutil.copytree(ROOT / "conf" / "base", target / "conf" / "base")
-        (target / "conf" / "local").mkdir(parents=True, exist_ok=True)
-    (target / "src").mkdir(exist_ok=True)  # bootstrap_project wants one
-    for layer in LAYERS:
-        (target / "data" / layer).mkdir(parents=True, exist_ok=True)
-    return target
-
-
 def _has_primary(project: Path) -> bool:
     return any((project / "data" / "03_primary").glob("primary_orders*"))
 
@@ -270,7 +241,7 @@ def main() -> None:
         print(json.dumps(function(Path(project).resolve(), *converted)))
         return
 
-    project = ensure_project(options.project.resolve())
+    project = make_project(options.project.resolve())
     if not _has_primary(project):
         if not options.prepare:
             raise SystemExit(
@@ -288,7 +259,7 @@ def main() -> None:
     }
     write(results, options.out)  # kept even if scale 10 fails
     if options.scale10 is not None:
-        target = ensure_project(options.scale10.resolve())
+        target = make_project(options.scale10.resolve())
         if not _has_primary(target):
             results["scale_10_prepare"] = run_worker("prepare", target, 10.0)
         results["scale_10"] = measure(target, 1, 1)

@@ -36,37 +36,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ENV, ROOT, make_project
+
 RESULTS = ROOT / "benchmarks" / "results" / "stability.json"
-LAYERS = (
-    "01_raw",
-    "02_intermediate",
-    "03_primary",
-    "04_feature",
-    "05_model_input",
-    "06_models",
-    "07_model_output",
-    "08_reporting",
-)
-ENV = {
-    **os.environ,
-    "KEDRO_DISABLE_TELEMETRY": "true",
-    "DO_NOT_TRACK": "true",
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-}
-
-
-def make_project(target: Path) -> Path:
-    """A runnable copy of the project: configuration, empty data layers, empty src."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
-    shutil.rmtree(target / "conf", ignore_errors=True)
-    shutil.copytree(ROOT / "conf" / "base", target / "conf" / "base")
-    (target / "conf" / "local").mkdir(parents=True)
-    (target / "src").mkdir(exist_ok=True)
-    for layer in LAYERS:
-        (target / "data" / layer).mkdir(parents=True, exist_ok=True)
-    return target
 
 
 def timed(command: list[str], cwd: Path, log: Path) -> dict[str, float]:

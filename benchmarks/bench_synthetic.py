@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,13 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, make_project
+
 RESULTS = ROOT / "benchmarks" / "results" / "synthetic.json"
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+
 
 project = Path.cwd()
 bootstrap_project(project)
@@ -43,17 +44,6 @@ with KedroSession.create(project_path=project, runtime_params={"synthetic": {"sc
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 print(json.dumps({"run_wall_s": wall, "run_cpu_s": cpu}))
 """
-
-
-def make_project(target: Path) -> Path:
-    """A copy of the project's configuration with an empty raw folder."""
-    target.mkdir(parents=True)
-    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
-    shutil.copytree(ROOT / "conf" / "base", target / "conf" / "base")
-    (target / "conf" / "local").mkdir()
-    (target / "src").mkdir()
-    (target / "data" / "01_raw").mkdir(parents=True)
-    return target
 
 
 def run_once(scale: float) -> dict:

@@ -26,20 +26,23 @@ for _name in ("KEDRO_DISABLE_TELEMETRY", "DO_NOT_TRACK", "MLFLOW_DISABLE_TELEMET
 
 
 def copy_project(target: Path) -> Path:
-    """Copy the project's configuration into ``target`` with empty data folders.
+    """Make ``target`` a copy of the project's configuration with data folders.
 
     The package itself is installed (editable), so a copy of ``pyproject.toml`` and
     ``conf/base`` is a complete Kedro project that ``KedroSession`` or ``kedro run``
-    can run without touching the real ``data/`` folder.
+    can run without touching the real ``data/`` folder. Calling it again on the same
+    folder refreshes the configuration and keeps the data (benchmarks reuse theirs).
     """
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(PROJECT_ROOT / "pyproject.toml", target / "pyproject.toml")
-    shutil.copytree(PROJECT_ROOT / "conf" / "base", target / "conf" / "base")
-    (target / "conf" / "local").mkdir(parents=True)
+    shutil.copytree(
+        PROJECT_ROOT / "conf" / "base", target / "conf" / "base", dirs_exist_ok=True
+    )
+    (target / "conf" / "local").mkdir(parents=True, exist_ok=True)
     # `kedro run` insists on the source folder; the package itself is installed.
-    (target / "src").mkdir()
+    (target / "src").mkdir(exist_ok=True)
     for layer in LAYERS:
-        (target / "data" / layer).mkdir(parents=True)
+        (target / "data" / layer).mkdir(parents=True, exist_ok=True)
     return target
 
 
