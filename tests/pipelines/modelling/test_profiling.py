@@ -13,7 +13,11 @@ from olist_segmentation.pipelines.modelling.plots import (
     plot_segment_projection,
     plot_segment_sizes,
 )
-from olist_segmentation.pipelines.modelling.profiling import _name, profile_segments
+from olist_segmentation.pipelines.modelling.profiling import (
+    DEFAULT_ACTION,
+    _name,
+    profile_segments,
+)
 from olist_segmentation.pipelines.modelling.segmenter import make_segmenter
 
 from .features_factory import FEATURES, LOG_FEATURES, make_features, modelling_params
@@ -122,3 +126,22 @@ def test_figures(profiled):
 
 def test_name_without_distinctive_words_is_mainstream():
     assert _name([("share_credit_card", "high")]) == "mainstream customers"
+
+
+def test_low_shares_read_as_plain_sentences_without_name_or_action():
+    base = make_features(100).drop(columns="group")
+    base["share_boleto"] = [1.0] * 100 + [0.0] * 300
+    segments = base[["person_key"]].assign(segment=[0] * 100 + [1] * 300)
+    params = modelling_params()
+    params["features"] = ["share_boleto"]
+    params["log_features"] = []
+    profiles, _, names = profile_segments(base, segments, params)
+    card = profiles["segments"][1]
+    assert card["traits"] == [
+        "pay by card or voucher: 0% of their spend by boleto (base 25%)"
+    ]
+    assert names["1"] == "mainstream customers"
+    assert card["action"] == DEFAULT_ACTION
+    assert profiles["segments"][0]["traits"] == [
+        "100% of their spend paid by boleto (base 25%)"
+    ]

@@ -32,7 +32,9 @@ class Trait:
     """How one direction of one feature reads in a name, a sentence and an action."""
 
     word: str
-    kind: str  # "adj" (before the noun), "noun", or "suffix" (after the noun)
+    # "adj" (before the noun), "noun", "suffix" (after the noun), or "plain": a
+    # sentence only, adding no word to the name and no action.
+    kind: str
     text: str  # format fields: seg, base (the feature's statistic), ratio
     action: str
 
@@ -171,6 +173,30 @@ VOCABULARY: dict[tuple[str, str], Trait] = {
         "freight is {seg:.0%} of their spend (base {base:.0%})",
         "free-shipping thresholds",
     ),
+    ("share_boleto", "low"): Trait(
+        "",
+        "plain",
+        "pay by card or voucher: {seg:.0%} of their spend by boleto (base {base:.0%})",
+        "",
+    ),
+    ("share_voucher", "low"): Trait(
+        "",
+        "plain",
+        "{seg:.0%} of their spend paid by voucher (base {base:.0%})",
+        "",
+    ),
+    ("late_share", "low"): Trait(
+        "",
+        "plain",
+        "delivered on time: {seg:.0%} of their orders late (base {base:.0%})",
+        "",
+    ),
+    ("installments_mean", "low"): Trait(
+        "",
+        "plain",
+        "pay in few instalments: {seg:.1f} on average (base {base:.1f})",
+        "",
+    ),
     ("items_per_order", "high"): Trait(
         "multi-item",
         "adj",
@@ -182,6 +208,10 @@ VOCABULARY: dict[tuple[str, str], Trait] = {
 # use the median.
 MEAN_FEATURES = {
     "frequency",
+    "share_credit_card",
+    "share_boleto",
+    "share_voucher",
+    "share_debit_card",
     "review_score_mean",
     "bad_review_share",
     "late_share",
@@ -264,7 +294,11 @@ def profile_segments(
             for f, d in directions
         ]
         action = next(
-            (VOCABULARY[t].action for t in directions if t in VOCABULARY),
+            (
+                VOCABULARY[t].action
+                for t in directions
+                if t in VOCABULARY and VOCABULARY[t].kind != "plain"
+            ),
             DEFAULT_ACTION,
         )
         medians = own.median()
