@@ -25,7 +25,7 @@ data: $(STAMP)
 	@if ls data/01_raw/*.csv >/dev/null 2>&1; then \
 		echo "data/01_raw already holds CSVs: not generating synthetic data"; \
 	else \
-		$(BIN)/kedro run --pipeline=synthetic; \
+		$(BIN)/kedro run --pipelines=synthetic; \
 	fi
 
 run: data

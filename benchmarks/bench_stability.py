@@ -8,9 +8,9 @@ only when ``DIR/data/01_raw`` holds no CSV.
 Steps, in a throwaway copy of the project (conf/base + pyproject; the package is the
 installed one), so the real ``data/`` is never touched:
 
-1. ``kedro run --pipeline=synthetic --params synthetic.scale=<scale>`` (timed);
+1. ``kedro run --pipelines=synthetic --params synthetic.scale=<scale>`` (timed);
 2. the whole default ``kedro run`` (data engineering to report), ``--full-runs`` times;
-3. ``kedro run --pipeline=stability`` alone, ``--stability-runs`` times;
+3. ``kedro run --pipelines=stability`` alone, ``--stability-runs`` times;
 4. the check against the planted truth: the synthetic data changes the persona mix of
    new customers on ``synthetic.persona_shift_date`` (a new persona appears); from
    the last run's ``stability_snapshots`` and ``maintenance_recommendation``: the ARI
@@ -170,7 +170,7 @@ def main() -> None:
             [
                 kedro,
                 "run",
-                "--pipeline=synthetic",
+                "--pipelines=synthetic",
                 "--params",
                 f"synthetic.scale={args.scale}",
             ],
@@ -186,7 +186,7 @@ def main() -> None:
     result["stability_pipeline"] = summary(
         [
             timed(
-                [kedro, "run", "--pipeline=stability"], project, logs / f"stab_{i}.log"
+                [kedro, "run", "--pipelines=stability"], project, logs / f"stab_{i}.log"
             )
             for i in range(args.stability_runs)
         ]

@@ -4,7 +4,7 @@
 
 Each run is a child process in a throwaway copy of the project (conf/base and
 pyproject; the package is the installed one), so the real ``data/`` is never touched.
-The child opens a ``KedroSession`` and runs ``--pipeline=synthetic`` at the given
+The child opens a ``KedroSession`` and runs ``--pipelines=synthetic`` at the given
 scale; it reports the wall clock and CPU time of ``session.run`` (generation, Kaggle
 formatting and writing the ten CSVs) and of the whole process (with Kedro start-up).
 Peak RSS is the child's ``ru_maxrss``. Medians over runs go to

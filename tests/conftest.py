@@ -67,7 +67,7 @@ SYNTHETIC_TEST_SCALE = 0.02
 @pytest.fixture(scope="session")
 def synthetic_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project copy whose ``data/01_raw`` holds tiny synthetic Olist data, written
-    by ``kedro run --pipeline=synthetic`` through ``KedroSession`` (scale
+    by ``kedro run --pipelines=synthetic`` through ``KedroSession`` (scale
     ``SYNTHETIC_TEST_SCALE``). Shared by the end-to-end tests of later pipelines:
     treat it as read-only, or copy it."""
     from kedro.framework.session import KedroSession  # noqa: PLC0415

@@ -33,7 +33,7 @@ def default_run(client):
 def test_one_finished_run_per_kedro_run(client):
     experiment = client.get_experiment_by_name(EXPERIMENT)
     runs = client.search_runs([experiment.experiment_id])
-    # `kedro run` then `kedro run --pipeline=modelling`
+    # `kedro run` then `kedro run --pipelines=modelling`
     assert sorted(r.info.run_name for r in runs) == ["__default__", "modelling"]
     assert {r.info.status for r in runs} == {"FINISHED"}
 

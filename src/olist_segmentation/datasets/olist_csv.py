@@ -156,7 +156,7 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         if not path.exists():
             raise DatasetError(
                 f"{path.name}: file not found at {path}. Put the Kaggle Olist CSVs in "
-                f"{path.parent} or run `kedro run --pipeline=synthetic`."
+                f"{path.parent} or run `kedro run --pipelines=synthetic`."
             )
         try:
             return _read_with_arrow(path)

@@ -1,7 +1,7 @@
 """The ``modelling`` pipeline.
 
 ``model_input`` -> one namespaced candidate pipeline per algorithm (``kmeans``,
-``gmm``, ``dbscan``, ``hdbscan``; ``kedro run --pipeline=modelling --namespaces=gmm``
+``gmm``, ``dbscan``, ``hdbscan``; ``kedro run --pipelines=modelling --namespaces=gmm``
 runs one) -> ``candidates`` -> ``selected_spec`` -> ``segmentation_model`` ->
 profiles and names -> ``predicted_segments`` -> ``customer_segments``.
 
