@@ -12,7 +12,6 @@ from tests.conftest import copy_project
 
 def test_a_session_records_into_its_own_projects_store(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "project")
-    (project / "src").mkdir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)

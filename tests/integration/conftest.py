@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project
 from tests.integration.processes import QUIET_ENV
 
 EXPERIMENT = "olist_segmentation"
@@ -56,13 +55,6 @@ while mlflow.active_run():
 with KedroSession.create(project) as s:
     s.run(pipeline_names=["modelling"], from_nodes=["fit_segmentation_model"])
 """
-
-
-def runnable_copy(target: Path) -> Path:
-    """A project copy that the ``kedro`` CLI accepts (it wants a ``src`` folder)."""
-    copy_project(target)
-    (target / "src").mkdir(exist_ok=True)
-    return target
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import pytest
 from kedro.config import OmegaConfigLoader
 from PIL import Image
 
-from tests.integration.conftest import runnable_copy
+from tests.conftest import copy_project
 from tests.integration.processes import QUIET_ENV, free_port, serving
 
 pytestmark = pytest.mark.slow
@@ -49,7 +49,7 @@ CHROMIUM_FLAGS = (
 
 @pytest.fixture
 def viz_project(tmp_path) -> Path:
-    return runnable_copy(tmp_path / "project")
+    return copy_project(tmp_path / "project")
 
 
 def _catalog_config(project: Path) -> dict:
@@ -107,7 +107,7 @@ def test_every_table_has_preview_settings(viz_project):
 @pytest.fixture(scope="module")
 def viz_server(tmp_path_factory):
     """``kedro viz run`` on a project copy: (base URL, registered pipelines)."""
-    project = runnable_copy(tmp_path_factory.mktemp("viz") / "project")
+    project = copy_project(tmp_path_factory.mktemp("viz") / "project")
     expected = _registered_pipelines(project)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

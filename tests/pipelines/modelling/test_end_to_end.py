@@ -44,7 +44,6 @@ def _latest(folder: Path) -> Path:
 def segmented_project(request, tmp_path_factory) -> Path:
     """A project copy with tiny synthetic raw data, after the three pipelines."""
     project = copy_project(tmp_path_factory.mktemp("modelling_e2e") / "project")
-    (project / "src").mkdir(exist_ok=True)
     bootstrap_project(project)
     try:
         source = request.getfixturevalue("synthetic_project")
