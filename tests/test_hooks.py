@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
 
@@ -24,3 +25,17 @@ def test_a_session_records_into_its_own_projects_store(tmp_path, monkeypatch):
     assert os.getcwd() == str(elsewhere)
     assert (project / "mlflow.db").is_file()
     assert not (elsewhere / "mlflow.db").exists()
+
+
+def test_a_parameter_typo_stops_the_run_before_any_node(synthetic_project, tmp_path):
+    project = copy_project(tmp_path / "typo")
+    raw = synthetic_project / "data" / "01_raw"
+    for csv in raw.glob("*.csv"):
+        (project / "data" / "01_raw" / csv.name).write_bytes(csv.read_bytes())
+    bootstrap_project(project)
+    runtime_params = {"stability": {"stepdays": 7}}
+    with KedroSession.create(project_path=project, runtime_params=runtime_params) as s:
+        with pytest.raises(ValueError, match=r"parameters_stability.yml.*'stepdays'"):
+            s.run(pipeline_names=["__default__"])
+    assert not any((project / "data" / "03_primary").glob("*.parquet"))
+    assert not any((project / "data" / "08_reporting").iterdir())

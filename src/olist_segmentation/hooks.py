@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
+from kedro.pipeline import Pipeline
+
+# params:<key> -> "module:callable" that builds the typed parameters of <key>.
+PARAMETER_PARSERS = {
+    "synthetic": "olist_segmentation.pipelines.synthetic.nodes:SyntheticParams.from_dict",
+    "data_engineering": "olist_segmentation.pipelines.data_engineering.params:"
+    "DataEngineeringParams.model_validate",
+    "feature_engineering": "olist_segmentation.pipelines.feature_engineering.nodes:"
+    "FeatureEngineeringParams.from_dict",
+    "modelling": "olist_segmentation.pipelines.modelling.params:ModellingParams.from_dict",
+    "stability": "olist_segmentation.pipelines.stability.params:StabilityParams.from_dict",
+    "reporting": "olist_segmentation.pipelines.reporting.nodes:ReportingParams.from_dict",
+}
+
+
+def _parser(path: str) -> Any:
+    module, _, attributes = path.partition(":")
+    target: Any = importlib.import_module(module)
+    for attribute in attributes.split("."):
+        target = getattr(target, attribute)
+    return target
 
 
 class MlflowStoreInProject:
@@ -29,3 +52,19 @@ class MlflowStoreInProject:
             yield
         finally:
             os.chdir(previous)
+
+
+class ValidateParameters:
+    """Build the typed parameters of every pipeline in the run before its first node.
+
+    Each node parses its own ``params:<pipeline>`` too; doing it up front means a typo
+    in ``parameters_stability.yml`` stops ``kedro run`` at once, not after the
+    data engineering and the candidate search have run.
+    """
+
+    @hook_impl
+    def before_pipeline_run(self, pipeline: Pipeline, catalog: Any) -> None:
+        for name in sorted(pipeline.inputs()):
+            key = name.removeprefix("params:")
+            if name.startswith("params:") and key in PARAMETER_PARSERS:
+                _parser(PARAMETER_PARSERS[key])(catalog.load(name))

@@ -47,7 +47,9 @@ def evaluated(primary_tables):
 
 
 def test_params_reject_unknown_keys_and_bad_ranges():
-    with pytest.raises(ValueError, match="Unknown parameter.*'stepdays'"):
+    with pytest.raises(
+        ValueError, match="parameters_stability.yml: unknown key.*'stepdays'"
+    ):
         StabilityParams.from_dict({"stepdays": 14})
     with pytest.raises(ValueError, match="ari_threshold must be in"):
         StabilityParams.from_dict({"ari_threshold": 1.5})

@@ -284,7 +284,7 @@ def test_same_seed_same_data_other_seed_other_data():
 
 
 def test_typos_in_parameters_fail_early():
-    with pytest.raises(ValueError, match="unknown keys"):
+    with pytest.raises(ValueError, match=r"unknown key\(s\)"):
         nodes.SyntheticParams.from_dict(synthetic_params(scael=1.0))
     with pytest.raises(ValueError, match="scale must be > 0"):
         nodes.SyntheticParams.from_dict(synthetic_params(scale=0))

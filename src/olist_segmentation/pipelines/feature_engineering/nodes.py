@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from olist_segmentation.params import reject_unknown
+
 logger = logging.getLogger(__name__)
 
 DAY = pd.Timedelta(days=1)
@@ -85,13 +87,7 @@ class FeatureEngineeringParams:
     @classmethod
     def from_dict(cls, params: dict[str, Any]) -> FeatureEngineeringParams:
         """Build from the parameters dict, failing on an unknown key."""
-        known = {field.name for field in dataclasses.fields(cls)}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            raise ValueError(
-                f"parameters_feature_engineering.yml: unknown key(s) {unknown} under "
-                f"'feature_engineering'; expected some of {sorted(known)}"
-            )
+        reject_unknown(params, cls, "feature_engineering")
         return cls(**params)
 
 

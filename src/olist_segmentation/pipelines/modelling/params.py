@@ -9,21 +9,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from olist_segmentation.params import reject_unknown
+
 from .segmenter import ALGORITHMS, SCALERS
 
 FILE = "parameters_modelling.yml"
 
 
 def _build(cls: type, section: str, values: dict[str, Any]) -> Any:
-    if not isinstance(values, dict):
-        raise ValueError(f"{FILE}: '{section}' must be a mapping, got {values!r}")
-    known = {field.name for field in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ValueError(
-            f"{FILE}: unknown key(s) {unknown} under '{section}'; "
-            f"expected some of {sorted(known)}"
-        )
+    reject_unknown(values, cls, section)
     return cls(**values)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from olist_segmentation.params import reject_unknown
 from olist_segmentation.pipelines.modelling.nodes import METRICS, rank_candidates
 
 logger = logging.getLogger(__name__)
@@ -42,13 +43,7 @@ class ReportingParams:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ReportingParams:
         """Build from the YAML mapping, failing on an unknown key."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ValueError(
-                f"parameters_reporting.yml: unknown key(s) {unknown} under 'reporting'; "
-                f"expected some of {sorted(known)}"
-            )
+        reject_unknown(raw, cls, "reporting")
         return cls(**raw)
 
 

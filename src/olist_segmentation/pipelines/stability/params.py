@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
+from olist_segmentation.params import reject_unknown
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,10 @@ class StabilityParams:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> StabilityParams:
         """Build from the YAML mapping; an unknown key or a bad value fails early."""
-        _reject_unknown(raw, cls, "stability")
+        reject_unknown(raw, cls, "stability")
         values = dict(raw)
         monitoring = values.pop("monitoring", {}) or {}
-        _reject_unknown(monitoring, MonitoringThresholds, "stability.monitoring")
+        reject_unknown(monitoring, MonitoringThresholds, "stability.monitoring")
         params = cls(**values, monitoring=MonitoringThresholds(**monitoring))
         params.validate()
         return params
@@ -65,12 +66,3 @@ class StabilityParams:
         broken = [rule for rule, ok in rules.items() if not ok]
         if broken:
             raise ValueError("; ".join(broken))
-
-
-def _reject_unknown(raw: dict[str, Any], cls: type, where: str) -> None:
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ValueError(
-            f"Unknown parameter(s) under {where}: {unknown}; expected some of {sorted(known)}"
-        )

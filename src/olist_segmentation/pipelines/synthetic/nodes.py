@@ -9,12 +9,14 @@ random draws of the others. Times are handled as float seconds since the epoch
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from olist_segmentation.params import reject_unknown
 
 from . import reference as ref
 
@@ -71,10 +73,7 @@ class SyntheticParams:
     @classmethod
     def from_dict(cls, raw: dict) -> SyntheticParams:
         """Validate the raw parameter dictionary."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ValueError(f"params:synthetic: unknown keys {unknown}")
+        reject_unknown(raw, cls, "synthetic")
         personas = {name: Persona(**spec) for name, spec in raw["personas"].items()}
         for name, persona in personas.items():
             if set(persona.payment_mix) != set(PAYMENT_TYPES):
