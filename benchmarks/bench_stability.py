@@ -146,6 +146,7 @@ def planted_truth_check(project: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON")
     parser.add_argument("--stability-runs", type=int, default=3)
     parser.add_argument("--full-runs", type=int, default=1)
     parser.add_argument(
@@ -193,8 +194,8 @@ def main() -> None:
     )
     result["planted_truth"] = planted_truth_check(project)
     result["load_average_at_end"] = os.getloadavg()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     if args.workdir is None:
         shutil.rmtree(workdir)
