@@ -13,6 +13,8 @@ from olist_segmentation.datasets import OlistCSVDataset
 from olist_segmentation.datasets.olist_csv import MANIFEST
 from olist_segmentation.pipelines.synthetic import create_pipeline
 
+from .conftest import RAW
+
 REAL_FILES = (
     "olist_order_payments_dataset.csv",
     "olist_products_dataset.csv",
@@ -23,18 +25,7 @@ REAL_FILES = (
 
 def test_pipeline_writes_every_raw_entry():
     outputs = create_pipeline().outputs()
-    assert {
-        "raw_customers",
-        "raw_geolocation",
-        "raw_order_items",
-        "raw_order_payments",
-        "raw_order_reviews",
-        "raw_orders",
-        "raw_products",
-        "raw_sellers",
-        "raw_category_translation",
-        "synthetic_personas",
-    } <= outputs
+    assert set(RAW) <= outputs
 
 
 def test_session_run_writes_the_raw_layer(synthetic_project):
