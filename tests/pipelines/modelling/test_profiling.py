@@ -145,3 +145,17 @@ def test_low_shares_read_as_plain_sentences_without_name_or_action():
     assert profiles["segments"][0]["traits"] == [
         "100% of their spend paid by boleto (base 25%)"
     ]
+
+
+def test_a_second_noun_reads_as_an_adjective():
+    assert (
+        _name([("share_boleto", "high"), ("avg_order_value", "high")])
+        == "big-spending boleto payers"
+    )
+    assert (
+        _name([("share_boleto", "high"), ("avg_order_value", "low")])
+        == "small-basket boleto payers"
+    )
+    assert _name([("frequency", "high"), ("share_boleto", "high")]) == (
+        "boleto-paying repeat buyers"
+    )

@@ -37,6 +37,8 @@ class Trait:
     kind: str
     text: str  # format fields: seg, base (the feature's statistic), ratio
     action: str
+    # A noun's form before another noun ("big-spending boleto payers").
+    adjective: str = ""
 
 
 # (feature, "high" | "low") -> Trait. Features absent here get a generic sentence.
@@ -58,30 +60,35 @@ VOCABULARY: dict[tuple[str, str], Trait] = {
         "noun",
         "{seg:.2f} delivered orders on average (base {base:.2f})",
         "loyalty programme: points, early access to promotions",
+        "repeat",
     ),
     ("monetary", "high"): Trait(
         "big spenders",
         "noun",
         "spent {seg:.0f} BRL in total (median; base {base:.0f})",
         "premium assortment and VIP service",
+        "big-spending",
     ),
     ("monetary", "low"): Trait(
         "small-basket buyers",
         "noun",
         "spent {seg:.0f} BRL in total (median; base {base:.0f})",
         "bundles and free-shipping thresholds to lift the basket",
+        "small-basket",
     ),
     ("avg_order_value", "high"): Trait(
         "big spenders",
         "noun",
         "{seg:.0f} BRL per order (median; base {base:.0f})",
         "premium assortment and VIP service",
+        "big-spending",
     ),
     ("avg_order_value", "low"): Trait(
         "small-basket buyers",
         "noun",
         "{seg:.0f} BRL per order (median; base {base:.0f})",
         "bundles and free-shipping thresholds to lift the basket",
+        "small-basket",
     ),
     ("review_score_mean", "low"): Trait(
         "disappointed",
@@ -136,6 +143,7 @@ VOCABULARY: dict[tuple[str, str], Trait] = {
         "noun",
         "{seg:.0%} of their spend paid by boleto (base {base:.0%})",
         "boleto/Pix discounts and reminders before the slip expires",
+        "boleto-paying",
     ),
     ("share_voucher", "high"): Trait(
         "voucher-driven",
@@ -239,14 +247,21 @@ def _trait_sentence(feature: str, direction: str, seg: float, base: float) -> st
 
 def _name(traits: list[tuple[str, str]]) -> str:
     """Adjectives of the two strongest traits + a noun + a suffix, e.g. "dormant big
-    spenders hit by late deliveries"; the noun is "customers" when no trait gives
-    one, and a segment with nothing but that is "mainstream customers"."""
+    spenders hit by late deliveries"; a second noun reads as its adjective form
+    ("big-spending boleto payers"); the noun is "customers" when no trait gives one,
+    and a segment with nothing but that is "mainstream customers"."""
     words = [VOCABULARY[t] for t in traits if t in VOCABULARY]
+    noun = next((w.word for w in words if w.kind == "noun"), "customers")
     adjectives: list[str] = []
     for word in words[:2]:
-        if word.kind == "adj" and word.word not in adjectives:
-            adjectives.append(word.word)
-    noun = next((w.word for w in words if w.kind == "noun"), "customers")
+        if word.kind == "adj":
+            adjective = word.word
+        elif word.kind == "noun" and word.word != noun:
+            adjective = word.adjective
+        else:
+            continue
+        if adjective and adjective not in adjectives:
+            adjectives.append(adjective)
     suffix = next((w.word for w in words[:2] if w.kind == "suffix"), "")
     if not adjectives and not suffix and noun == "customers":
         return "mainstream customers"
