@@ -21,6 +21,19 @@ LAYERS = (
     "08_reporting",
 )
 
+# Debian's headless Chromium on a machine without network: without the background
+# networking switches it keeps trying to reach Google's hosts.
+HEADLESS_CHROMIUM = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
 for _name in ("KEDRO_DISABLE_TELEMETRY", "DO_NOT_TRACK", "MLFLOW_DISABLE_TELEMETRY"):
     os.environ[_name] = "true"
 

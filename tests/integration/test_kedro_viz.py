@@ -14,7 +14,7 @@ import pytest
 from kedro.config import OmegaConfigLoader
 from PIL import Image
 
-from tests.conftest import copy_project
+from tests.conftest import HEADLESS_CHROMIUM, copy_project
 from tests.integration.processes import QUIET_ENV, free_port, serving
 
 pytestmark = pytest.mark.slow
@@ -33,14 +33,7 @@ LAYERS = (
 )
 NAMESPACES = ("kmeans", "gmm", "dbscan", "hdbscan")
 CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *HEADLESS_CHROMIUM,
     "--hide-scrollbars",
     "--window-size=1280,800",
     "--virtual-time-budget=20000",

@@ -13,17 +13,11 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from olist_segmentation.pipelines.reporting import create_pipeline
+from tests.conftest import HEADLESS_CHROMIUM
 
 CATALOG_FILE = Path(__file__).resolve().parents[3] / "conf/base/catalog_reporting.yml"
 CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *HEADLESS_CHROMIUM,
     "--virtual-time-budget=10000",
 )
 
