@@ -30,7 +30,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
 from olist_segmentation.datasets import OlistCSVDataset
-from olist_segmentation.pipelines.synthetic.nodes import haversine_km
+from olist_segmentation.pipelines.data_engineering.geo import haversine_km
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "synthetic_personas.json"

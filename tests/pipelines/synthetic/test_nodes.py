@@ -10,9 +10,14 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from pydantic import ValidationError
 
-from olist_segmentation.pipelines.synthetic import nodes
 from olist_segmentation.pipelines.synthetic import reference as ref
+from olist_segmentation.pipelines.synthetic.draws import hex_ids
+from olist_segmentation.pipelines.synthetic.params import SyntheticParams
+from tests.conftest import copy_project
 
 from .conftest import generate, synthetic_params
 
@@ -284,12 +289,30 @@ def test_same_seed_same_data_other_seed_other_data():
 
 
 def test_typos_in_parameters_fail_early():
-    with pytest.raises(ValueError, match=r"unknown key\(s\)"):
-        nodes.SyntheticParams.from_dict(synthetic_params(scael=1.0))
-    with pytest.raises(ValueError, match="scale must be > 0"):
-        nodes.SyntheticParams.from_dict(synthetic_params(scale=0))
+    with pytest.raises(ValidationError, match="scael"):
+        SyntheticParams.model_validate(synthetic_params(scael=1.0))
+    with pytest.raises(ValidationError, match="scale"):
+        SyntheticParams.model_validate(synthetic_params(scale=0))
+    personas = synthetic_params()["personas"]
+    personas["big_ticket"] = {**personas["big_ticket"], "payment_mix": {"pix": 1.0}}
+    with pytest.raises(ValidationError, match="big_ticket.payment_mix"):
+        SyntheticParams.model_validate(synthetic_params(personas=personas))
+
+
+@pytest.mark.slow
+def test_a_typo_in_the_parameters_file_stops_the_run_before_any_node(tmp_path):
+    project = copy_project(tmp_path / "project")
+    params_file = project / "conf" / "base" / "parameters_synthetic.yml"
+    params_file.write_text(
+        params_file.read_text().replace("  scale: 1.0", "  scael: 1.0")
+    )
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project) as session:
+        with pytest.raises(Exception, match="scael"):
+            session.run(pipeline_names=["synthetic"])
+    assert not any((project / "data" / "01_raw").glob("*.csv"))
 
 
 def test_hex_ids_are_distinct():
-    ids = nodes._hex_ids(np.random.default_rng(0), 50_000)
+    ids = hex_ids(np.random.default_rng(0), 50_000)
     assert len(set(ids)) == 50_000 and all(HEX32.match(i) for i in ids[:100])
