@@ -108,10 +108,9 @@ def _homes(
     remote = rng.random(n_persons) < params.persona_array("remote_share")[persona]
     share = np.array([s["customers"] for s in ref.STATES.values()])
     far = np.array([s["far"] for s in ref.STATES.values()])
-    remote_weight = np.where(far, np.sqrt(share), 0)
+    remote_weight = np.where(far, share, 0)
     state = np.where(
         remote,
-        # Remote customers spread over the far states more evenly than population.
         rng.choice(len(share), n_persons, p=remote_weight / remote_weight.sum()),
         rng.choice(
             len(share), n_persons, p=np.where(far, 0, share) / share[~far].sum()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from . import reference as ref
 from .draws import DAY, STATUS, epoch
@@ -18,32 +19,58 @@ def _early_delay(
     return 1.0 - rng.gamma((earliness / sd) ** 2, sd**2 / earliness)
 
 
+def late_probability(
+    params: SyntheticParams, persona: np.ndarray, purchase: np.ndarray, far: np.ndarray
+) -> np.ndarray:
+    """Chance that an order arrives late: the real share of its purchase month,
+    higher in the far states, times its persona's ``late_factor``."""
+    month = purchase.astype(np.int64).astype("datetime64[s]").astype("datetime64[M]")
+    by_month = (
+        pd.Series(month.astype(str))
+        .map(ref.LATE_SHARE_BY_MONTH)
+        .fillna(ref.LATE_SHARE_OVERALL)
+        .to_numpy()
+    )
+    region = np.where(far, ref.FAR_LATE_RATIO, 1.0)
+    region = region / region.mean() if len(region) else region
+    return np.clip(
+        by_month * region * params.persona_array("late_factor")[persona], 0, 1
+    )
+
+
 def delivery_times(
     rng: np.random.Generator,
     params: SyntheticParams,
     persona: np.ndarray,
     purchase: np.ndarray,
-    distance: np.ndarray,
+    place: tuple[np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Approval, estimated and actual delivery times (epoch seconds).
 
-    The transit time grows with the distance; the delay (delivered − estimated) is
-    drawn per persona and the estimate set back from the actual delivery by it, so
-    the delay distribution is exactly the planted one (up to rounding the estimate
-    to midnight)."""
+    ``place`` is each order's buyer-seller distance (km) and whether the buyer lives
+    in a far state. The transit time grows with the distance; the delay (delivered −
+    estimated) is drawn first, late with :func:`late_probability` (mostly a few days,
+    sometimes weeks), early otherwise (per persona); a late order's transit is the
+    estimated one plus the delay, so late deliveries are the long ones. The
+    estimate is set back from the actual delivery by the delay, so the delay
+    distribution is exactly the drawn one (up to rounding the estimate to midnight)."""
+    distance, far = place
     n = len(purchase)
     approved = purchase + np.where(
         rng.random(n) < 0.3, rng.uniform(300, 1800, n), rng.exponential(0.6 * DAY, n)
     )
-    late = rng.random(n) < params.persona_array("late_share")[persona]
+    late = rng.random(n) < late_probability(params, persona, purchase, far)
+    # How many days early the estimate would have been without an incident.
+    margin = -_early_delay(
+        rng,
+        params.persona_array("delay_mean")[persona],
+        params.persona_array("delay_sd")[persona],
+    )
     delay = np.where(
         late,
-        1 + rng.exponential(6, n),
-        _early_delay(
-            rng,
-            params.persona_array("delay_mean")[persona],
-            params.persona_array("delay_sd")[persona],
-        ),
+        np.where(rng.random(n) < 0.85, rng.exponential(3, n), rng.exponential(15, n))
+        + 0.5,
+        -margin,
     )
     outlier = rng.random(n) < 0.002
     delay = np.where(
@@ -53,8 +80,9 @@ def delivery_times(
         ),
         delay,
     )
-    transit = rng.lognormal(np.log(6.5 + 4.5 * distance / 1000), 0.5)
-    transit = np.maximum(transit, delay + rng.uniform(3, 10, n))
+    # A late order took the estimated transit (usual transit + margin) plus its delay.
+    usual = rng.lognormal(np.log(6.5 + 4.5 * distance / 1000), 0.6)
+    transit = np.where(delay > 0, usual + np.maximum(margin, 0) + delay, usual)
     delivered = approved + transit * DAY
     estimated = delivered - delay * DAY
     estimated -= estimated % DAY

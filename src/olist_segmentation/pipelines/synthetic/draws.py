@@ -11,17 +11,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from olist_segmentation.pipelines.data_engineering.geo import EARTH_RADIUS_KM
-
 from . import reference as ref
 
 DAY = 86_400.0
 STATUS_NAMES = tuple(ref.ORDER_STATUS)
 STATUS = {name: code for code, name in enumerate(STATUS_NAMES)}
 STATE_NAMES = tuple(ref.STATES)
-# The distance coefficients of freight and transit were fitted on a sphere of
-# radius 6371.0 km; data engineering's haversine uses the mean radius 6371.0088.
-DISTANCE_UNIT = 6371.0 / EARTH_RADIUS_KM
 
 
 def epoch(day: str) -> float:

@@ -9,7 +9,7 @@ import pandas as pd
 from olist_segmentation.pipelines.data_engineering.geo import haversine_km
 
 from . import reference as ref
-from .draws import DISTANCE_UNIT, STATUS
+from .draws import STATUS
 from .params import SyntheticParams
 
 
@@ -69,18 +69,15 @@ def draw_items(
         0.85, np.round(base_price[product] * rng.lognormal(0, 0.04, n_total), 2)
     )
     seller = products["seller"].to_numpy()[product]
-    distance = (
-        haversine_km(
-            home[0][item_order],
-            home[1][item_order],
-            sellers["lat"].to_numpy()[seller],
-            sellers["lng"].to_numpy()[seller],
-        )
-        * DISTANCE_UNIT
+    distance = haversine_km(
+        home[0][item_order],
+        home[1][item_order],
+        sellers["lat"].to_numpy()[seller],
+        sellers["lng"].to_numpy()[seller],
     )
     weight_kg = products["weight_g"].to_numpy()[product] / 1000
     freight = np.round(
-        (10.5 + 0.007 * distance + 2.4 * weight_kg) * rng.lognormal(0, 0.25, n_total), 2
+        (10.5 + 0.007 * distance + 2.4 * weight_kg) * rng.lognormal(0, 0.2, n_total), 2
     )
     freight[rng.random(n_total) < 0.0034] = 0.0
     return {

@@ -8,11 +8,13 @@ import pandas as pd
 
 from olist_segmentation.pipelines.data_engineering.geo import haversine_km
 
+from . import reference as ref
 from .delivery import assign_status, delivery_times, timestamp_flags
-from .draws import DAY, DISTANCE_UNIT, STATUS_NAMES, text_int, text_money, text_time
+from .draws import DAY, STATUS_NAMES, text_int, text_money, text_time
 from .items import draw_items, items_per_order
 from .params import SyntheticParams
 
+FAR_STATES = [name for name, spec in ref.STATES.items() if spec["far"]]
 # Where an order without items is shipped from: Sao Paulo, the seller hub.
 HUB = (-23.55, -46.63)
 
@@ -21,7 +23,7 @@ def _order_distance(
     items: dict[str, np.ndarray], n_items: np.ndarray, home: tuple[np.ndarray, ...]
 ) -> np.ndarray:
     """Mean buyer-seller distance of each order's items (from the hub without)."""
-    distance = haversine_km(*home, *HUB) * DISTANCE_UNIT
+    distance = haversine_km(*home, *HUB)
     with_items = n_items > 0
     if with_items.any():
         distance[with_items] = (
@@ -83,8 +85,9 @@ def simulate_orders(
         home=(lat, lng),
     )
     distance = _order_distance(items, n_items, (lat, lng))
+    far = np.isin(zips["state"].to_numpy()[home], FAR_STATES)
     approved, estimated, delivered = delivery_times(
-        rng, params, persona, purchase, distance
+        rng, params, persona, purchase, (distance, far)
     )
     carrier = approved + np.minimum(
         rng.uniform(0.3, 4, len(orders)) * DAY, 0.8 * (delivered - approved)

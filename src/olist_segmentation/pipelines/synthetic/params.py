@@ -32,7 +32,7 @@ class Persona(BaseModel):
     multi_payment_share: float = Share
     delay_mean: float = Field(lt=1.0)
     delay_sd: float = Field(gt=0.0)
-    late_share: float = Share
+    late_factor: float = Field(ge=0.0)
     unhappy_share: float = Share
     remote_share: float = Share
     promo_affinity: float = Field(gt=0.0)

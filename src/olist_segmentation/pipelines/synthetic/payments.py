@@ -82,17 +82,23 @@ def _instalments(
     params: SyntheticParams,
     persona: np.ndarray,
     rows: dict[str, np.ndarray],
+    value: np.ndarray,
 ) -> np.ndarray:
-    """Instalments of card rows (high plans by persona, a couple of 0s); 1 otherwise."""
+    """Instalments of card rows, a couple of 0s; 1 otherwise. A plan of 6 or more
+    is as likely as the persona's ``high_instalment_share`` at an order of 100 BRL,
+    in proportion to the order's value (at most 90%)."""
     m = len(rows["order"])
-    high = (
-        rng.random(m)
-        < params.persona_array("high_instalment_share")[persona[rows["order"]]]
-    )
+    order = rows["order"]
+    p_high = params.persona_array("high_instalment_share")[persona[order]]
+    high = rng.random(m) < np.minimum(0.9, p_high * value[order] / 100)
     low_choice = choice(rng, ref.INSTALMENTS_LOW, m)
     high_choice = choice(rng, ref.INSTALMENTS_HIGH, m)
+    # Each instalment is at least about 15 BRL.
+    most = np.maximum(1, value[order] // 15)
     instalments = np.where(
-        rows["kind"] == CREDIT, np.where(high, high_choice, low_choice), 1
+        rows["kind"] == CREDIT,
+        np.minimum(np.where(high, high_choice, low_choice), most),
+        1,
     )
     card_rows = np.flatnonzero(rows["kind"] == CREDIT)
     instalments[
@@ -121,7 +127,7 @@ def generate_payments(internal: pd.DataFrame, params: SyntheticParams) -> pd.Dat
     rows = _payment_rows(rng, params, persona)
     row_order, seq, n_rows = rows["order"], rows["seq"], rows["n_rows"]
     row_value = _row_values(rng, value, rows)
-    instalments = _instalments(rng, params, persona, rows)
+    instalments = _instalments(rng, params, persona, rows, value)
     type_name = np.array(PAYMENT_TYPES, dtype=object)[rows["kind"]]
     split = n_rows[row_order] > 1
     row_value[
