@@ -25,7 +25,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         Node(
             func=make_validator(table),
             inputs=f"raw_{table}",
-            outputs=f"typed_{table}",
+            outputs=[f"typed_{table}", f"repairs_{table}"],
             name=f"validate_{table}",
             tags=["validate"],
         )
@@ -102,7 +102,12 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 func=build_data_quality_report,
-                inputs=["clean_report", "geolocation_report", "parties_report"],
+                inputs=[
+                    "clean_report",
+                    "geolocation_report",
+                    "parties_report",
+                    *(f"repairs_{table}" for table in SCHEMAS),
+                ],
                 outputs="data_quality_report",
                 name="build_data_quality_report",
                 tags=["report"],
