@@ -26,6 +26,7 @@ PERSISTED = (
     "primary_orders",
     "primary_order_items",
     "primary_persons",
+    "primary_reviews",
 )
 
 

@@ -76,6 +76,7 @@ CONTRACT = {
         "first_purchase_ts": TS,
         "n_orders": U16,
     },
+    "primary_reviews": {"order_key": U32, "review_score": U8, "review_ts": TS},
     "id_map": {"id_kind": "category", "key": U32, "olist_id": "str"},
 }
 
@@ -133,6 +134,19 @@ def test_primary_orders_values(outputs):
     assert o4["n_payments"] == 0
     assert np.isnan(o4["customer_lat"]) and np.isnan(o4["distance_km"])
     assert o4["delivery_delay_days"] == pytest.approx(10.5)
+
+
+def test_primary_reviews_keep_every_review_with_its_own_date(outputs):
+    reviews = outputs["primary_reviews"]
+    id_map = outputs["id_map"]
+    o1 = reviews[reviews["order_key"] == key_of(id_map, "order_id", "o1")]
+    assert o1["review_score"].tolist() == [5, 3]
+    assert o1["review_ts"].tolist() == [
+        pd.Timestamp("2017-10-11"),
+        pd.Timestamp("2017-10-13"),
+    ]
+    assert len(reviews) == 4  # r1 rates o1 and o4
+    assert reviews["order_key"].is_monotonic_increasing
 
 
 def test_items_distance_and_persons(outputs):

@@ -207,6 +207,11 @@ def build_primary_orders(
     )
 
 
+def build_primary_reviews(order_reviews: pd.DataFrame) -> pd.DataFrame:
+    """``primary_reviews``: one row per review (order_key, review_score, review_ts)."""
+    return primary.build_reviews(order_reviews)
+
+
 def build_primary_persons(
     located_customers: pd.DataFrame, orders: pd.DataFrame
 ) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from .nodes import (
     build_primary_order_items,
     build_primary_orders,
     build_primary_persons,
+    build_primary_reviews,
     clean_tables,
     geolocate_parties,
     locate_zip_prefixes,
@@ -91,6 +92,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 ],
                 outputs="primary_orders",
                 name="build_primary_orders",
+                tags=["primary"],
+            ),
+            Node(
+                func=build_primary_reviews,
+                inputs="keyed_order_reviews",
+                outputs="primary_reviews",
+                name="build_primary_reviews",
                 tags=["primary"],
             ),
             Node(

@@ -60,7 +60,9 @@ RULES: dict[str, tuple[str, str]] = {
     "order_without_review": ("orders", "kept: review_score NaN, review_ts NaT"),
     "order_with_several_reviews": (
         "order_reviews",
-        "review_score = mean of the order's reviews, review_ts = the first one",
+        "primary_orders: review_score = mean of the order's reviews, review_ts = "
+        "the first one; primary_reviews keeps each review with its own date (the "
+        "features count a review only from that date)",
     ),
     "review_id_on_several_orders": (
         "order_reviews",
