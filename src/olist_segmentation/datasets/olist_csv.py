@@ -43,7 +43,7 @@ OTHER_DELIMITERS = {";": "';'", "\t": "tab", "|": "'|'"}
 HEAD_BYTES = 1 << 16
 
 
-def _md5(path: Path) -> str:
+def md5(path: Path) -> str:
     digest = hashlib.md5()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -241,7 +241,7 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         if (
             path.exists()
             and not self._overwrite
-            and manifest.get(path.name) != _md5(path)
+            and manifest.get(path.name) != md5(path)
         ):
             raise DatasetError(
                 f"{path}: refusing to overwrite a file the synthetic generator did not "
@@ -262,5 +262,5 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         with path.open("wb") as handle:
             handle.write(("\ufeff" if self._bom else "").encode() + head)
             handle.write(body)
-        manifest[path.name] = _md5(path)
+        manifest[path.name] = md5(path)
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))

@@ -351,6 +351,8 @@ def test_point_outside_brazil_is_dropped_and_counted(tiny_project):
     assert rules["rules"]["zip_prefix_only_outside_brazil"]["count"] == 1
     sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
     assert sellers["rules"]["seller_zip_prefix_without_geolocation"]["count"] == 1
+    source = latest_report(tiny_project)["data_source"]
+    assert source["kind"] == "real" and ".synthetic_manifest.json" in source["reason"]
     assert len(catalog.load("primary_order_items")) == 4
 
 

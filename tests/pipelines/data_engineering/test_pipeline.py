@@ -191,6 +191,7 @@ def test_id_map_traces_every_key_back(outputs, raw_tables):
 
 def test_data_quality_report(outputs):
     report = outputs["data_quality_report"]
+    assert report["data_source"] == {"kind": "real", "reason": "tiny tables"}
     tables = report["tables"]
     assert len(tables) == 9
     assert tables["olist_customers_dataset.csv"]["rows_read"] == 5
@@ -250,7 +251,10 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     assert orders.loc[delivered, "delivery_days"].ge(0).all()
     assert orders.loc[~delivered, "delivery_delay_days"].isna().all()
     assert items["distance_km"].between(0, 5000).all()
-    report = catalog.load("data_quality_report")["tables"]
+    report = catalog.load("data_quality_report")
+    assert report["data_source"]["kind"] == "synthetic"
+    assert "synthetic generator" in report["data_source"]["reason"]
+    report = report["tables"]
     geolocation = report["olist_geolocation_dataset.csv"]
     assert geolocation["rows_read"] == len(raw["geolocation"])
     assert geolocation["rows_kept"] == (

@@ -220,14 +220,19 @@ def build_primary_persons(
 
 
 def build_data_quality_report(
+    data_source: dict[str, str],
     clean_report: dict[str, Any],
     geolocation_report: dict[str, Any],
     parties_report: dict[str, Any],
     *repair_reports: dict[str, Any],
 ) -> dict[str, Any]:
-    """Rows read and kept per Kaggle file, each rule or repair with count and action."""
+    """Where the data comes from; rows read and kept per Kaggle file, each rule or
+    repair with its count and action."""
+    if data_source["kind"] == "synthetic":
+        logger.warning("raw data is synthetic: %s", data_source["reason"])
     return {
+        "data_source": dict(data_source),
         "tables": merge_reports(
             *repair_reports, clean_report, geolocation_report, parties_report
-        )
+        ),
     }

@@ -111,6 +111,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             Node(
                 func=build_data_quality_report,
                 inputs=[
+                    "raw_data_source",
                     "clean_report",
                     "geolocation_report",
                     "parties_report",
