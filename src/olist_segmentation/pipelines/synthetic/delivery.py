@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from . import reference as ref
 from .draws import DAY, STATUS, epoch
@@ -25,11 +24,12 @@ def late_probability(
     """Chance that an order arrives late: the real share of its purchase month,
     higher in the far states, times its persona's ``late_factor``."""
     month = purchase.astype(np.int64).astype("datetime64[s]").astype("datetime64[M]")
-    by_month = (
-        pd.Series(month.astype(str))
-        .map(ref.LATE_SHARE_BY_MONTH)
-        .fillna(ref.LATE_SHARE_OVERALL)
-        .to_numpy()
+    known = np.array(list(ref.LATE_SHARE_BY_MONTH), dtype="datetime64[M]")
+    at = np.clip(np.searchsorted(known, month), 0, len(known) - 1)
+    by_month = np.where(
+        known[at] == month,
+        np.array(list(ref.LATE_SHARE_BY_MONTH.values()))[at],
+        ref.LATE_SHARE_OVERALL,
     )
     region = np.where(far, ref.FAR_LATE_RATIO, 1.0)
     region = region / region.mean() if len(region) else region
