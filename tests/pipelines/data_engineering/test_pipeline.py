@@ -7,6 +7,9 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from kedro.validation import ParameterValidationError
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
@@ -263,3 +266,19 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     )
     located = persons["geo_source"].value_counts()
     assert located["zip"] > 0.95 * len(persons)
+
+
+@pytest.mark.slow
+def test_a_parameter_typo_fails_before_the_first_node(synthetic_project, project_copy):
+    shutil.copytree(
+        synthetic_project / "data" / "01_raw",
+        project_copy / "data" / "01_raw",
+        dirs_exist_ok=True,
+    )
+    bootstrap_project(project_copy)
+    typo = {"data_engineering": {"brazil_bounding_box": {"lat_minimum": -40}}}
+    with KedroSession.create(project_path=project_copy, runtime_params=typo) as s:
+        with pytest.raises(ParameterValidationError, match="lat_minimum"):
+            s.run(pipeline_names=["data_engineering"])
+    assert not any((project_copy / "data" / "03_primary").iterdir())
+    assert not any((project_copy / "data" / "08_reporting").iterdir())
