@@ -13,7 +13,6 @@ from kedro.validation import ParameterValidationError
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
-from olist_segmentation.pipelines.data_engineering.validation import RawDataError
 
 from .conftest import run_in_memory, run_project
 from .tiny_raw import hex_id
@@ -212,15 +211,6 @@ def test_validate_and_clean_slice(raw_tables, de_params, tmp_path):
     assert len(out["clean_customers"]) == 4
     assert out["clean_orders"]["is_delivered"].sum() == 2
     assert out["clean_report"]["orders"]["rules"]["order_without_items"] == 1
-
-
-def test_bad_input_stops_before_any_primary_table(raw_tables, de_params, tmp_path):
-    raw_tables["raw_order_items"].loc[3, "price"] = "-120.00"
-    with pytest.raises(
-        RawDataError, match="olist_order_items_dataset.csv: column 'price'"
-    ):
-        run_in_memory(create_pipeline(), raw_tables, de_params, tmp_path)
-    assert not list(tmp_path.glob("primary_*.parquet"))
 
 
 def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypatch):
