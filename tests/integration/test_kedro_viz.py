@@ -87,8 +87,9 @@ def test_every_table_has_preview_settings(viz_project):
     tables = {
         name: entry
         for name, entry in _catalog_config(viz_project).items()
-        if str(entry.get("type", "")).startswith(("pandas.", "olist_segmentation."))
-        and not str(entry["type"]).endswith("RawDataSourceDataset")  # not a table
+        if str(entry.get("type", "")).startswith(
+            ("pandas.", "olist_segmentation.datasets.OlistCSVDataset")
+        )
     }
     assert tables
     without = sorted(
