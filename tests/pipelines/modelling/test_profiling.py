@@ -18,7 +18,7 @@ from olist_segmentation.pipelines.modelling.profiling import (
     _name,
     profile_segments,
 )
-from olist_segmentation.pipelines.modelling.segmenter import make_segmenter
+from olist_segmentation.pipelines.modelling.segmenter import build_model
 
 from .features_factory import FEATURES, LOG_FEATURES, make_features, modelling_params
 
@@ -108,13 +108,14 @@ def test_figures(profiled):
     assert len(heatmap.data[0].z) == 4
     assert list(heatmap.data[0].x) == profiles["features"]
     model_input = prepare_model_input(features, modelling_params())
-    model = make_segmenter(
-        {
-            "algorithm": "kmeans",
-            "params": {"n_clusters": 4},
-            "features": FEATURES,
-            "log_features": LOG_FEATURES,
-        }
+    model = build_model(
+        algorithm="kmeans",
+        params={"n_clusters": 4},
+        features=FEATURES,
+        log_features=LOG_FEATURES,
+        transform="log_standard",
+        seed=0,
+        fit_sample_size=None,
     ).fit(model_input)
     projection = plot_segment_projection(
         model_input, segments, model, names, modelling_params()
@@ -132,9 +133,7 @@ def test_low_shares_read_as_plain_sentences_without_name_or_action():
     base = make_features(100).drop(columns="group")
     base["share_boleto"] = [1.0] * 100 + [0.0] * 300
     segments = base[["person_key"]].assign(segment=[0] * 100 + [1] * 300)
-    params = modelling_params()
-    params["features"] = ["share_boleto"]
-    params["log_features"] = []
+    params = modelling_params(features=["share_boleto"], log_features=[])
     profiles, _, names = profile_segments(base, segments, params)
     card = profiles["segments"][1]
     assert card["traits"] == [

@@ -2,7 +2,8 @@
 
 ``model_input`` -> one namespaced candidate pipeline per algorithm (``kmeans``,
 ``gmm``, ``dbscan``, ``hdbscan``; ``kedro run --pipelines=modelling --namespaces=gmm``
-runs one) -> ``candidates`` -> ``selected_spec`` -> ``segmentation_model`` ->
+runs one) -> ``candidates`` -> ``ranked_candidates`` and ``selected_model`` (the
+unfitted winner) -> ``segmentation_model`` (refitted on every person) ->
 profiles and names -> ``predicted_segments`` -> ``customer_segments``.
 
 Tags: ``training`` for everything that fits or describes the model; ``inference``
@@ -17,20 +18,18 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
+from .candidates import combine_candidates, evaluate_candidates
 from .nodes import (
     assign_training_segments,
     build_customer_segments,
-    combine_candidates,
-    evaluate_candidates,
     fit_segmentation_model,
     predict_segments,
     prepare_model_input,
-    select_candidate,
 )
 from .plots import plot_segment_profiles, plot_segment_projection, plot_segment_sizes
 from .profiling import profile_segments
-
-ALGORITHMS = ("kmeans", "gmm", "dbscan", "hdbscan")
+from .segmenter import ALGORITHMS
+from .selection import select_candidate
 
 
 def candidate_template() -> Pipeline:
@@ -94,13 +93,18 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
             combine,
             Node(
                 func=select_candidate,
-                inputs=["candidates", "params:modelling"],
-                outputs=["selected_spec", "selection_report", "selected_metrics"],
+                inputs=["candidates", "model_input", "params:modelling"],
+                outputs=[
+                    "selected_model",
+                    "selection_report",
+                    "selected_metrics",
+                    "ranked_candidates",
+                ],
                 name="select_candidate",
             ),
             Node(
                 func=fit_segmentation_model,
-                inputs=["model_input", "selected_spec"],
+                inputs=["model_input", "selected_model"],
                 outputs="segmentation_model",
                 name="fit_segmentation_model",
             ),

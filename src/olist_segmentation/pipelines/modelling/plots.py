@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from .params import ModellingParams
-from .segmenter import Segmenter
 
 
 def plot_segment_sizes(segment_profiles: dict[str, Any]) -> Any:
@@ -73,20 +73,19 @@ def plot_segment_profiles(segment_profiles: dict[str, Any]) -> Any:
 def plot_segment_projection(
     model_input: pd.DataFrame,
     training_segments: pd.DataFrame,
-    segmentation_model: Segmenter,
+    segmentation_model: Pipeline,
     segment_names: dict[str, str],
-    modelling: dict[str, Any],
+    modelling: ModellingParams,
 ) -> Any:
     """2-D PCA of the model's space on a fixed-seed sample, coloured by segment."""
     import plotly.graph_objects as go  # noqa: PLC0415
     from sklearn.decomposition import PCA  # noqa: PLC0415
 
-    settings = ModellingParams.from_dict(modelling)
-    size = min(settings.profile.projection_sample_size, len(model_input))
-    rng = np.random.default_rng(settings.seed)
+    size = min(modelling.profile.projection_sample_size, len(model_input))
+    rng = np.random.default_rng(modelling.seed)
     rows = np.sort(rng.choice(len(model_input), size=size, replace=False))
-    space = segmentation_model.transform(model_input.iloc[rows])
-    pca = PCA(n_components=2, random_state=settings.seed).fit(space)
+    space = segmentation_model[:-1].transform(model_input.iloc[rows])
+    pca = PCA(n_components=2, random_state=modelling.seed).fit(space)
     points = pca.transform(space)
     segments = training_segments["segment"].to_numpy()[rows]
     figure = go.Figure()

@@ -271,10 +271,10 @@ def _name(traits: list[tuple[str, str]]) -> str:
 def profile_segments(
     customer_features: pd.DataFrame,
     training_segments: pd.DataFrame,
-    modelling: dict[str, Any],
+    modelling: ModellingParams,
 ) -> tuple[dict[str, Any], pd.DataFrame, dict[str, str]]:
     """Profiles (JSON), the same as a wide table (CSV), and segment id -> name."""
-    settings = ModellingParams.from_dict(modelling)
+    settings = modelling
     features = [c for c in customer_features.columns if c != KEY]
     merged = training_segments[[KEY, "segment"]].merge(
         customer_features, on=KEY, how="left", validate="one_to_one"
