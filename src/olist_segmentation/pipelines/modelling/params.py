@@ -11,6 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Algorithm = Literal["kmeans", "gmm", "dbscan", "hdbscan"]
+# log_*: sign(x) * log1p(|x|) of log_features, then StandardScaler / RobustScaler;
+# quantile_*: scikit-learn's QuantileTransformer (rank-based) to a normal / uniform.
 Transform = Literal["log_standard", "log_robust", "quantile_normal", "quantile_uniform"]
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -53,12 +53,13 @@ from sklearn.preprocessing import (
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .params import Algorithm, Transform
+
 logger = logging.getLogger(__name__)
 
 NOISE = -1
-ALGORITHMS = ("kmeans", "gmm", "dbscan", "hdbscan")
-# log_*: signed log1p of ``log_features``, then the scaler; quantile_*: rank-based.
-TRANSFORMS = ("log_standard", "log_robust", "quantile_normal", "quantile_uniform")
+ALGORITHMS = get_args(Algorithm)
+TRANSFORMS = get_args(Transform)
 
 
 def select_columns(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
