@@ -65,7 +65,7 @@ def test_score_partition_counts_noise_and_smallest_cluster():
 def test_evaluate_candidates_scores_every_grid_point():
     params = modelling_params()
     model_input = prepare_model_input(make_features(60), params)
-    table = evaluate_candidates(model_input, params.candidates["kmeans"], params)
+    table = evaluate_candidates(model_input, "kmeans", params)
     assert list(table.columns) == list(CANDIDATE_COLUMNS)
     assert table["candidate_id"].tolist() == [
         f"kmeans_log_standard_n_clusters_{k}_n_init_2" for k in (2, 3, 4, 5)

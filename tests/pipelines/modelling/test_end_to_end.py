@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from kedro.validation.exceptions import ParameterValidationError
 from sklearn.base import clone
 
 from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
@@ -78,6 +79,9 @@ def test_a_modelling_parameter_typo_stops_the_run_before_any_node(tmp_path):
     bootstrap_project(project)
     runtime_params = {"modelling": {"selection": {"min_cluster": 3}}}
     with KedroSession.create(project_path=project, runtime_params=runtime_params) as s:
-        with pytest.raises(Exception, match=r"modelling[\s\S]*min_cluster"):
+        with pytest.raises(
+            ParameterValidationError,
+            match=r"ModellingParams[\s\S]*selection\.min_cluster\n  Extra inputs",
+        ):
             s.run(pipeline_names=["modelling"])
     assert not any((project / "data" / "05_model_input").iterdir())

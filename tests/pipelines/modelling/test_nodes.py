@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from pydantic import ValidationError
 from sklearn.base import clone
 
@@ -17,7 +20,7 @@ from olist_segmentation.pipelines.modelling.nodes import (
     prepare_model_input,
 )
 from olist_segmentation.pipelines.modelling.params import ModellingParams
-from olist_segmentation.pipelines.modelling.segmenter import build_model
+from olist_segmentation.pipelines.modelling.segmenter import ALGORITHMS, build_model
 
 from .features_factory import FEATURES, LOG_FEATURES, make_features, modelling_params
 
@@ -71,6 +74,9 @@ def test_parameters_reject_typos_and_bad_values_naming_the_key(overrides, locati
     assert location in str(error.value)
     with pytest.raises(ValidationError, match="log_features"):
         ModellingParams(features=["monetary"], log_features=["frequency"])
+    space = {"algorithm": "gmm", "grid": {"n_components": [3]}}
+    with pytest.raises(ValidationError, match="the key must be its algorithm"):
+        ModellingParams(features=["monetary"], candidates={"kmeans": space})
 
 
 def test_fit_refits_the_selected_model_on_every_person():
@@ -116,3 +122,15 @@ def test_predict_segments_and_customer_segments():
         predict_segments(model_input, model, {"0": "only one"})
     with pytest.raises(ValueError, match="id_map: 1 person_key"):
         build_customer_segments(predicted, id_map.iloc[1:])
+
+
+def test_the_configured_parameters_validate():
+    path = Path(__file__).parents[3] / "conf" / "base" / "parameters_modelling.yml"
+    params = ModellingParams.model_validate(
+        yaml.safe_load(path.read_text())["modelling"]
+    )
+    assert set(params.candidates) == set(ALGORITHMS)
+    assert all(space.algorithm == name for name, space in params.candidates.items())
+    assert 4 <= params.selection.min_clusters <= params.selection.max_clusters <= 8
+    assert params.selection.min_cluster_share >= 0.03
+    assert params.selection.stability.min_ari >= 0.9

@@ -38,8 +38,8 @@ def _catalog(features: pd.DataFrame, params: ModellingParams) -> DataCatalog:
         "params:modelling": MemoryDataset(params),
     }
     for algorithm in ALGORITHMS:
-        datasets[f"params:modelling.candidates.{algorithm}"] = MemoryDataset(
-            params.candidates[algorithm]
+        datasets[f"params:modelling.candidates.{algorithm}.algorithm"] = MemoryDataset(
+            algorithm
         )
     for name in create_pipeline().all_outputs():
         datasets[name] = KeptDataset()

@@ -45,8 +45,7 @@ def evaluated():
     params = modelling_params()
     model_input = prepare_model_input(make_features(60), params)
     tables = [
-        evaluate_candidates(model_input, space, params)
-        for space in params.candidates.values()
+        evaluate_candidates(model_input, name, params) for name in params.candidates
     ]
     return model_input, combine_candidates(*tables)[0]
 

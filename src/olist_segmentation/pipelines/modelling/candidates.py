@@ -124,15 +124,17 @@ def score_partition(
 
 def evaluate_candidates(
     model_input: pd.DataFrame,
-    candidate_space: CandidateSpace,
+    algorithm: str,
     modelling: ModellingParams,
 ) -> pd.DataFrame:
-    """Fit and score every candidate of one algorithm (the namespaced template node).
+    """Fit and score every candidate of ``modelling.candidates[algorithm]`` (the
+    namespaced template node).
 
     Each candidate is fitted on every person (its clusterer on ``fit_sample_size``
     of them), then scored on the same fixed-seed evaluation sample of
     ``evaluation_sample_size`` persons as every other candidate.
     """
+    candidate_space = modelling.candidates[algorithm]
     models = candidate_models(candidate_space, modelling)
     evaluation = model_input.iloc[evaluation_rows(len(model_input), modelling)]
     rows = []

@@ -88,8 +88,12 @@ class ModellingParams(Strict):
     candidates: dict[str, CandidateSpace] = {}
 
     @model_validator(mode="after")
-    def _log_features_are_features(self) -> ModellingParams:
+    def _consistent(self) -> ModellingParams:
         stray = sorted(set(self.log_features) - set(self.features))
         if stray:
             raise ValueError(f"log_features {stray} are not in features")
+        # One namespaced pipeline per algorithm reads candidates.<its name>.
+        misnamed = [k for k, space in self.candidates.items() if k != space.algorithm]
+        if misnamed:
+            raise ValueError(f"candidates {misnamed}: the key must be its algorithm")
         return self

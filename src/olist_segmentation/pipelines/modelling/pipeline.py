@@ -33,12 +33,12 @@ from .selection import select_candidate
 
 
 def candidate_template() -> Pipeline:
-    """Fit and score one algorithm's grid: ``params:candidate_space`` -> ``candidates``."""
+    """Fit and score one algorithm's grid: ``params:algorithm`` -> ``candidates``."""
     return Pipeline(
         [
             Node(
                 func=evaluate_candidates,
-                inputs=["model_input", "params:candidate_space", "params:modelling"],
+                inputs=["model_input", "params:algorithm", "params:modelling"],
                 outputs="candidates",
                 name="evaluate_candidates",
             )
@@ -54,7 +54,10 @@ def candidate_pipeline(algorithm: str) -> Pipeline:
         namespace=algorithm,
         inputs={"model_input"},
         parameters={
-            "params:candidate_space": f"params:modelling.candidates.{algorithm}",
+            # The space's own ``algorithm`` field names it: the node reads the space
+            # from the typed ``modelling`` parameters (Kedro cannot validate
+            # ``modelling`` and a section of it as two models).
+            "params:algorithm": f"params:modelling.candidates.{algorithm}.algorithm",
             "params:modelling": "params:modelling",
         },
         tags=["training", "candidates"],
