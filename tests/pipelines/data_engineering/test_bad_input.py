@@ -1,16 +1,17 @@
 """Corrupted raw inputs: each gives its documented cleaning or one clear error.
 
-The raw CSVs are real files in a copy of the project, read through the project's
-own catalog (``conf/base``); most kinds run in-process (catalog + SequentialRunner),
-a few through a real ``kedro run`` subprocess, which must exit non-zero with a
-message naming the file, the column and the rule, and leave the earlier
-versioned data-quality report untouched.
+The raw CSVs are real files in a copy of the project, run as a user's ``kedro run``
+would: a ``KedroSession`` in-process (the project's settings, hooks, parameter
+validation, catalog and its validators), and a few through a real ``kedro run``
+subprocess, which must exit non-zero with a message naming the file, the column
+and the rule, and leave the earlier versioned outputs untouched.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,31 +19,46 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kedro.io import DataCatalog
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
 from kedro.io.core import DatasetError
 
-from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.validation import RawDataError
+from tests.conftest import copy_project
 
-from .conftest import run_project
 from .tiny_raw import hex_id, tiny_raw_tables, write_raw_csvs
+
+pytestmark = pytest.mark.slow
 
 KEDRO = str(Path(sys.executable).with_name("kedro"))
 RAW = Path("data/01_raw")
 REPORT = Path("data/08_reporting/data_quality_report.json")
+PRIMARY = Path("data/03_primary")
+
+
+@pytest.fixture(scope="module")
+def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One project copy for the module: its MLflow store is created once."""
+    return copy_project(tmp_path_factory.mktemp("bad_input") / "project")
 
 
 @pytest.fixture
-def tiny_project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project copy holding the tiny raw CSVs; the working directory is inside."""
-    write_raw_csvs(tiny_raw_tables(), project_copy / RAW)
-    monkeypatch.chdir(project_copy)
-    return project_copy
+def tiny_project(shared_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project holding the tiny raw CSVs and no output of an earlier test; the
+    working directory is inside."""
+    for layer in ("01_raw", "02_intermediate", "03_primary", "08_reporting"):
+        shutil.rmtree(shared_project / "data" / layer)
+        (shared_project / "data" / layer).mkdir()
+    write_raw_csvs(tiny_raw_tables(), shared_project / RAW)
+    monkeypatch.chdir(shared_project)
+    return shared_project
 
 
-def run_through_catalog(project: Path) -> DataCatalog:
-    """Run the pipeline on the project's catalog and parameters, in-process."""
-    return run_project(project, create_pipeline())
+def run_through_catalog(project: Path) -> None:
+    """``kedro run --pipelines=data_engineering`` in-process, through a session."""
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project) as session:
+        session.run(pipeline_names=["data_engineering"])
 
 
 def rewrite(table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
@@ -141,8 +157,46 @@ def unknown_status() -> None:
     set_cell("raw_orders", "order_status", 0, "lost_in_transit")
 
 
-def zip_without_leading_zero() -> None:
-    set_cell("raw_geolocation", "geolocation_zip_code_prefix", 0, "1001")
+def zip_with_six_digits() -> None:
+    set_cell("raw_geolocation", "geolocation_zip_code_prefix", 0, "010010")
+
+
+def semicolon_delimiter() -> None:
+    path = RAW / "olist_customers_dataset.csv"
+    tiny_raw_tables()["raw_customers"].to_csv(path, sep=";", index=False)
+
+
+def tab_delimiter() -> None:
+    tiny_raw_tables()["raw_sellers"].to_csv(
+        file_of("raw_sellers"), sep="\t", index=False
+    )
+
+
+def day_first_dates() -> None:
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        stamps = pd.to_datetime(frame["order_purchase_timestamp"])
+        return frame.assign(
+            order_purchase_timestamp=stamps.dt.strftime("%d/%m/%Y %H:%M")
+        )
+
+    rewrite("raw_orders", change)
+
+
+def header_repeated_inside() -> None:
+    path = file_of("raw_orders")
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join([*lines[:3], lines[0], *lines[3:]]))
+
+
+def latin1_encoding() -> None:
+    path = file_of("raw_sellers")
+    text = path.read_text().replace("campinas", "são josé dos campos")
+    path.write_bytes(text.encode("cp1252"))
+
+
+def utf16_encoding() -> None:
+    path = file_of("raw_sellers")
+    path.write_bytes(path.read_text().encode("utf-16"))
 
 
 ERRORS = {
@@ -242,10 +296,46 @@ ERRORS = {
         RawDataError,
         ["olist_orders_dataset.csv", "'order_status'", "one of", "'lost_in_transit'"],
     ),
-    "zip prefix without its leading zero": (
-        zip_without_leading_zero,
+    "zip prefix of six digits": (
+        zip_with_six_digits,
         RawDataError,
-        ["olist_geolocation_dataset.csv", "5-digit zip prefix", "'1001'"],
+        ["olist_geolocation_dataset.csv", "5-digit zip prefix", "1 row", "'010010'"],
+    ),
+    "semicolon delimiter": (
+        semicolon_delimiter,
+        DatasetError,
+        ["olist_customers_dataset.csv", "'comma-separated'", "separated by ';'"],
+    ),
+    "tab delimiter": (
+        tab_delimiter,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'comma-separated'", "separated by tab"],
+    ),
+    "day-first dates": (
+        day_first_dates,
+        RawDataError,
+        [
+            "olist_orders_dataset.csv",
+            "'order_purchase_timestamp'",
+            "timestamp YYYY-MM-DD HH:MM:SS",
+            "4 rows",
+            "'02/10/2017 10:56'",
+        ],
+    ),
+    "header repeated inside the file": (
+        header_repeated_inside,
+        DatasetError,
+        ["olist_orders_dataset.csv", "'one header line'", "in 1 row(s)", "row 3"],
+    ),
+    "latin-1 encoding": (
+        latin1_encoding,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'valid UTF-8'", "line 2", "latin-1"],
+    ),
+    "UTF-16 encoding": (
+        utf16_encoding,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'valid UTF-8'", "UTF-16"],
     ),
 }
 
@@ -270,23 +360,24 @@ def latest_report(project: Path) -> dict:
 
 def test_point_outside_brazil_is_dropped_and_counted(tiny_project):
     set_cell("raw_geolocation", "geolocation_lng", 3, "-20.5")  # in the Atlantic
-    catalog = run_through_catalog(tiny_project)
+    run_through_catalog(tiny_project)
     rules = latest_report(tiny_project)["tables"]["olist_geolocation_dataset.csv"]
     assert rules["rules"]["outside_brazil_bounding_box"]["count"] == 2
     # its prefix (seller s1's 13023) had no other point: state fallback
     assert rules["rules"]["zip_prefix_only_outside_brazil"]["count"] == 1
     sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
     assert sellers["rules"]["seller_zip_prefix_without_geolocation"]["count"] == 1
-    assert len(catalog.load("primary_order_items")) == 4
+    source = latest_report(tiny_project)["data_source"]
+    assert source["kind"] == "real" and ".synthetic_manifest.json" in source["reason"]
+    assert len(pd.read_parquet(PRIMARY / "primary_order_items.parquet")) == 4
 
 
-def test_undeclared_column_is_ignored(tiny_project):
+def test_undeclared_column_is_ignored_and_counted(tiny_project):
     rewrite("raw_sellers", lambda frame: frame.assign(seller_rating="5"))
     run_through_catalog(tiny_project)
-    assert (
-        latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]["rows_kept"]
-        == 2
-    )
+    sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
+    assert sellers["rows_kept"] == 2
+    assert sellers["rules"]["undeclared_columns_ignored"]["count"] == 1
 
 
 def kedro_run(project: Path) -> subprocess.CompletedProcess:
@@ -310,7 +401,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.slow
 def test_kedro_run_fails_clearly_and_keeps_earlier_outputs(tiny_project):
     run_through_catalog(tiny_project)  # an earlier, good run
     before = snapshot(tiny_project / "data" / "08_reporting")
@@ -332,6 +422,15 @@ def test_kedro_run_fails_clearly_and_keeps_earlier_outputs(tiny_project):
     assert done.returncode != 0
     assert "olist_sellers_dataset.csv: rule 'valid UTF-8' broken" in (
         done.stdout + done.stderr
+    )
+
+    write_raw_csvs(tiny_raw_tables(), RAW)
+    semicolon_delimiter()
+    done = kedro_run(tiny_project)
+    assert done.returncode != 0
+    assert (
+        "olist_customers_dataset.csv: rule 'comma-separated' broken: the header is "
+        "separated by ';'" in done.stdout + done.stderr
     )
 
     assert snapshot(tiny_project / "data" / "08_reporting") == before

@@ -7,10 +7,12 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from kedro.validation import ParameterValidationError
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
-from olist_segmentation.pipelines.data_engineering.validation import RawDataError
 
 from .conftest import run_in_memory, run_project
 from .tiny_raw import hex_id
@@ -76,6 +78,7 @@ CONTRACT = {
         "first_purchase_ts": TS,
         "n_orders": U16,
     },
+    "primary_reviews": {"order_key": U32, "review_score": U8, "review_ts": TS},
     "id_map": {"id_kind": "category", "key": U32, "olist_id": "str"},
 }
 
@@ -135,6 +138,19 @@ def test_primary_orders_values(outputs):
     assert o4["delivery_delay_days"] == pytest.approx(10.5)
 
 
+def test_primary_reviews_keep_every_review_with_its_own_date(outputs):
+    reviews = outputs["primary_reviews"]
+    id_map = outputs["id_map"]
+    o1 = reviews[reviews["order_key"] == key_of(id_map, "order_id", "o1")]
+    assert o1["review_score"].tolist() == [5, 3]
+    assert o1["review_ts"].tolist() == [
+        pd.Timestamp("2017-10-11"),
+        pd.Timestamp("2017-10-13"),
+    ]
+    assert len(reviews) == 4  # r1 rates o1 and o4
+    assert reviews["order_key"].is_monotonic_increasing
+
+
 def test_items_distance_and_persons(outputs):
     items = outputs["primary_order_items"]
     assert len(items) == 4
@@ -177,6 +193,7 @@ def test_id_map_traces_every_key_back(outputs, raw_tables):
 
 def test_data_quality_report(outputs):
     report = outputs["data_quality_report"]
+    assert report["data_source"] == {"kind": "real", "reason": "tiny tables"}
     tables = report["tables"]
     assert len(tables) == 9
     assert tables["olist_customers_dataset.csv"]["rows_read"] == 5
@@ -194,15 +211,6 @@ def test_validate_and_clean_slice(raw_tables, de_params, tmp_path):
     assert len(out["clean_customers"]) == 4
     assert out["clean_orders"]["is_delivered"].sum() == 2
     assert out["clean_report"]["orders"]["rules"]["order_without_items"] == 1
-
-
-def test_bad_input_stops_before_any_primary_table(raw_tables, de_params, tmp_path):
-    raw_tables["raw_order_items"].loc[3, "price"] = "-120.00"
-    with pytest.raises(
-        RawDataError, match="olist_order_items_dataset.csv: column 'price'"
-    ):
-        run_in_memory(create_pipeline(), raw_tables, de_params, tmp_path)
-    assert not list(tmp_path.glob("primary_*.parquet"))
 
 
 def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypatch):
@@ -236,7 +244,10 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     assert orders.loc[delivered, "delivery_days"].ge(0).all()
     assert orders.loc[~delivered, "delivery_delay_days"].isna().all()
     assert items["distance_km"].between(0, 5000).all()
-    report = catalog.load("data_quality_report")["tables"]
+    report = catalog.load("data_quality_report")
+    assert report["data_source"]["kind"] == "synthetic"
+    assert "synthetic generator" in report["data_source"]["reason"]
+    report = report["tables"]
     geolocation = report["olist_geolocation_dataset.csv"]
     assert geolocation["rows_read"] == len(raw["geolocation"])
     assert geolocation["rows_kept"] == (
@@ -245,3 +256,19 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     )
     located = persons["geo_source"].value_counts()
     assert located["zip"] > 0.95 * len(persons)
+
+
+@pytest.mark.slow
+def test_a_parameter_typo_fails_before_the_first_node(synthetic_project, project_copy):
+    shutil.copytree(
+        synthetic_project / "data" / "01_raw",
+        project_copy / "data" / "01_raw",
+        dirs_exist_ok=True,
+    )
+    bootstrap_project(project_copy)
+    typo = {"data_engineering": {"brazil_bounding_box": {"lat_minimum": -40}}}
+    with KedroSession.create(project_path=project_copy, runtime_params=typo) as s:
+        with pytest.raises(ParameterValidationError, match="lat_minimum"):
+            s.run(pipeline_names=["data_engineering"])
+    assert not any((project_copy / "data" / "03_primary").iterdir())
+    assert not any((project_copy / "data" / "08_reporting").iterdir())

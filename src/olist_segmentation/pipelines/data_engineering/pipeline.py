@@ -1,4 +1,4 @@
-"""The data_engineering pipeline: validate -> clean -> rekey -> geolocate -> primary."""
+"""The data_engineering pipeline: parse -> clean -> rekey -> geolocate -> primary."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from .nodes import (
     build_primary_order_items,
     build_primary_orders,
     build_primary_persons,
+    build_primary_reviews,
     clean_tables,
     geolocate_parties,
     locate_zip_prefixes,
-    make_validator,
+    make_parser,
     rekey_tables,
 )
 from .schema import SCHEMAS
@@ -21,13 +22,13 @@ from .schema import SCHEMAS
 
 def create_pipeline(**kwargs: object) -> Pipeline:
     """Raw Olist CSVs (text) to the primary tables and the data-quality report."""
-    validate = [
+    parse = [
         Node(
-            func=make_validator(table),
+            func=make_parser(table),
             inputs=f"raw_{table}",
-            outputs=f"typed_{table}",
-            name=f"validate_{table}",
-            tags=["validate"],
+            outputs=[f"typed_{table}", f"repairs_{table}"],
+            name=f"parse_{table}",
+            tags=["parse"],
         )
         for table in SCHEMAS
     ]
@@ -35,7 +36,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
     keyed = {table: f"keyed_{table}" for table in CLEANED_TABLES}
     return Pipeline(
         [
-            *validate,
+            *parse,
             Node(
                 func=clean_tables,
                 inputs={
@@ -94,6 +95,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 tags=["primary"],
             ),
             Node(
+                func=build_primary_reviews,
+                inputs="keyed_order_reviews",
+                outputs="primary_reviews",
+                name="build_primary_reviews",
+                tags=["primary"],
+            ),
+            Node(
                 func=build_primary_persons,
                 inputs=["located_customers", "keyed_orders"],
                 outputs="primary_persons",
@@ -102,7 +110,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 func=build_data_quality_report,
-                inputs=["clean_report", "geolocation_report", "parties_report"],
+                inputs=[
+                    "raw_data_source",
+                    "clean_report",
+                    "geolocation_report",
+                    "parties_report",
+                    *(f"repairs_{table}" for table in SCHEMAS),
+                ],
                 outputs="data_quality_report",
                 name="build_data_quality_report",
                 tags=["report"],

@@ -17,8 +17,10 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from olist_segmentation.pipelines.feature_engineering.nodes import (
-    FeatureEngineeringParams,
     build_customer_features,
+)
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
 )
 from olist_segmentation.pipelines.modelling.segmenter import make_segmenter
 
@@ -80,6 +82,7 @@ def plan_snapshots(orders: pd.DataFrame, params: dict[str, Any]) -> dict[str, An
 def features_as_of(
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     snapshot: str | pd.Timestamp,
     feature_params: dict[str, Any],
 ) -> pd.DataFrame:
@@ -87,10 +90,11 @@ def features_as_of(
 
     The settings of ``feature_engineering`` apply, except its snapshot date.
     """
-    settings = FeatureEngineeringParams.from_dict(feature_params)
+    settings = FeatureEngineeringParams.model_validate(feature_params)
     return build_customer_features(
         orders,
         order_items,
+        reviews,
         pd.Timestamp(snapshot),
         bad_review_max=settings.bad_review_max,
     )
@@ -114,16 +118,17 @@ def assign(model: Any, features: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=features["person_key"].to_numpy(), name="segment")
 
 
-def fit_reference_model(
+def fit_reference_model(  # noqa: PLR0917 (a node: Kedro passes its inputs by position)
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     selected_spec: dict[str, Any],
     plan: dict[str, Any],
     feature_params: dict[str, Any],
 ) -> tuple[Any, pd.DataFrame]:
     """Fit M0: the selected specification on features as of T0; it stays frozen."""
     start = time.perf_counter()
-    features = features_as_of(orders, order_items, plan["t0"], feature_params)
+    features = features_as_of(orders, order_items, reviews, plan["t0"], feature_params)
     model = fit_spec(selected_spec, features)
     logger.info(
         "Reference model M0 (%s) fitted at T0 %s on %d persons in %.1f s",
@@ -180,6 +185,7 @@ def evaluate_snapshots(
     *,
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     selected_spec: dict[str, Any],
     reference_model: Any,
     reference_features: pd.DataFrame,
@@ -224,7 +230,7 @@ def evaluate_snapshots(
         features = (
             reference_features
             if k == 0
-            else features_as_of(orders, order_items, date, feature_params)
+            else features_as_of(orders, order_items, reviews, date, feature_params)
         )
         features_seconds = time.perf_counter() - tick
         tick = time.perf_counter()
