@@ -112,7 +112,7 @@ def report_inputs() -> dict:
         "reason": "stable against its own seed and bootstrap resamples",
     }
     recommendation = stability.recommend_maintenance(
-        snapshots, intrinsic, spec, {"step_days": 14}
+        snapshots, intrinsic, {"step_days": 14}
     )
     quality = {
         "tables": {

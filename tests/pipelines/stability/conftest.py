@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from olist_segmentation.pipelines.modelling.segmenter import Segmenter
+
 SHIFT = pd.Timestamp("2017-11-01")
 START = pd.Timestamp("2017-01-01")
 END = pd.Timestamp("2018-06-30")
@@ -89,18 +91,27 @@ def primary_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return make_primary_tables()
 
 
+def make_model(
+    features: tuple[str, ...] = ("monetary", "frequency", "recency_days"),
+    log_features: tuple[str, ...] = ("monetary",),
+    **kmeans_params,
+) -> Segmenter:
+    """An unfitted KMeans segmentation model, as the modelling pipeline builds it
+    (two clusters unless ``kmeans_params`` say otherwise)."""
+    return Segmenter(
+        "kmeans",
+        params={"n_clusters": 2, **kmeans_params},
+        features=list(features),
+        log_features=list(log_features),
+        scaler="standard",
+        seed=42,
+    )
+
+
 @pytest.fixture
-def kmeans_spec() -> dict:
-    """A real KMeans specification, as the modelling pipeline would select it."""
-    return {
-        "algorithm": "kmeans",
-        "params": {"n_clusters": 2},
-        "features": ["monetary", "frequency", "recency_days"],
-        "log_features": ["monetary"],
-        "scaler": "standard",
-        "seed": 42,
-        "fit_sample_size": None,
-    }
+def kmeans_model() -> Segmenter:
+    """An unfitted two-cluster KMeans model on spending, frequency and recency."""
+    return make_model()
 
 
 @pytest.fixture

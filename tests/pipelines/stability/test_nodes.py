@@ -9,33 +9,24 @@ import pytest
 from olist_segmentation.pipelines.stability import nodes
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
-from .conftest import SHIFT
+from .conftest import SHIFT, make_model
 
 
 @pytest.fixture(scope="module")
 def evaluated(primary_tables):
     """Plan, M0 and the snapshot table of the fixture data (computed once)."""
     orders, items = primary_tables
-    spec = {
-        "algorithm": "kmeans",
-        "params": {"n_clusters": 2},
-        "features": ["monetary", "frequency", "recency_days"],
-        "log_features": ["monetary"],
-        "scaler": "standard",
-        "seed": 42,
-        "fit_sample_size": None,
-    }
+    model = make_model()
     params = {"t0": "2017-09-01", "step_days": 28, "min_persons_t0": 50}
     feature_params = {"bad_review_max": 2}
     plan = nodes.plan_snapshots(orders, params)
-    m0, f0 = nodes.fit_reference_model(orders, items, spec, plan, feature_params)
-    final = nodes.fit_spec(
-        spec, nodes.features_as_of(orders, items, plan["data_end"], feature_params)
+    final = nodes.refit(
+        model, nodes.features_as_of(orders, items, plan["data_end"], feature_params)
     )
+    m0, f0 = nodes.fit_reference_model(orders, items, final, plan, feature_params)
     snapshots = nodes.evaluate_snapshots(
         orders=orders,
         order_items=items,
-        selected_spec=spec,
         reference_model=m0,
         reference_features=f0,
         segmentation_model=final,
@@ -43,7 +34,14 @@ def evaluated(primary_tables):
         params=params,
         feature_params=feature_params,
     )
-    return {"spec": spec, "params": params, "plan": plan, "f0": f0, "snaps": snapshots}
+    return {
+        "features": ["monetary", "frequency", "recency_days"],
+        "m0": m0,
+        "params": params,
+        "plan": plan,
+        "f0": f0,
+        "snaps": snapshots,
+    }
 
 
 def test_params_reject_unknown_keys_and_bad_ranges():
@@ -97,13 +95,12 @@ def test_ari_is_one_at_t0_and_falls_after_the_planted_shift(evaluated):
 def test_recent_joiners_mix_shows_the_planted_persona(evaluated, primary_tables):
     orders, items = primary_tables
     # segments by spending only: T0's joiners are half small, half big spenders
-    spec = {**evaluated["spec"], "features": ["monetary"]}
     plan, params = evaluated["plan"], evaluated["params"]
-    m0, f0 = nodes.fit_reference_model(orders, items, spec, plan, {})
+    model = make_model(features=("monetary",))
+    m0, f0 = nodes.fit_reference_model(orders, items, model, plan, {})
     snaps = nodes.evaluate_snapshots(
         orders=orders,
         order_items=items,
-        selected_spec=spec,
         reference_model=m0,
         reference_features=f0,
         segmentation_model=m0,
@@ -126,7 +123,7 @@ def test_shares_and_drift_columns(evaluated):
         columns = [c for c in snaps.columns if c.startswith(prefix)]
         assert len(columns) == 2
         np.testing.assert_allclose(snaps[columns].sum(axis=1), 1.0)
-    psi_columns = {f"psi_{f}" for f in evaluated["spec"]["features"]}
+    psi_columns = {f"psi_{f}" for f in evaluated["features"]}
     assert psi_columns <= set(snaps.columns)
     assert snaps.loc[0, list(psi_columns)].abs().max() < 1e-9
     assert snaps["psi_monetary"].iloc[-1] > 0.2
@@ -149,20 +146,23 @@ def test_psi_fixed_bins_missing_values_and_out_of_range():
 def test_intrinsic_stability_flags_an_unstable_spec(evaluated):
     params = {**evaluated["params"], "intrinsic_seeds": 3, "intrinsic_bootstraps": 2}
     # two well separated spending levels at T0: any seed or resample finds them
-    clear = {**evaluated["spec"], "features": ["monetary"]}
-    stable = nodes.measure_intrinsic_stability(evaluated["f0"], clear, params)
+    f0 = evaluated["f0"]
+    clear = nodes.refit(make_model(features=("monetary",)), f0)
+    stable = nodes.measure_intrinsic_stability(f0, clear, params)
     assert len(stable["seed_ari"]) == 2
     assert len(stable["bootstrap_ari"]) == 2
     assert stable["seed_ari_median"] == pytest.approx(1.0)
     assert not stable["unstable"]
     # one random init, many clusters on one uniform-ish feature: seeds disagree
-    shaky = {
-        **evaluated["spec"],
-        "params": {"n_clusters": 9, "n_init": 1, "init": "random", "max_iter": 3},
-        "features": ["recency_days"],
-        "log_features": [],
-    }
-    unstable = nodes.measure_intrinsic_stability(evaluated["f0"], shaky, params)
+    shaky = make_model(
+        features=("recency_days",),
+        log_features=(),
+        n_clusters=9,
+        n_init=1,
+        init="random",
+        max_iter=3,
+    )
+    unstable = nodes.measure_intrinsic_stability(f0, nodes.refit(shaky, f0), params)
     assert unstable["unstable"]
     assert unstable["seed_ari_median"] < 0.8
     assert unstable["reason"].startswith("seed_ari_median")
@@ -192,12 +192,11 @@ INTRINSIC = {
     "seed_ari_median": 0.99,
     "reason": "stable against its own seed and bootstrap resamples",
 }
-SPEC = {"algorithm": "kmeans"}
 
 
 def test_recommendation_is_the_last_horizon_before_ari_drops():
     table = _table([1.0, 0.93, 0.88, 0.80, 0.73, 0.85, 0.6])
-    rec = nodes.recommend_maintenance(table, INTRINSIC, SPEC, {"step_days": 14})
+    rec = nodes.recommend_maintenance(table, INTRINSIC, {"step_days": 14})
     assert rec["retrain_period_days"] == 42
     assert rec["retrain_period_weeks"] == 6
     assert rec["first_below_threshold_days"] == 56
@@ -218,21 +217,19 @@ def test_recommendation_is_the_last_horizon_before_ari_drops():
 
 def test_recommendation_warns_when_the_spec_is_unstable():
     shaky = {**INTRINSIC, "unstable": True, "reason": "seed_ari_median below 0.8"}
-    rec = nodes.recommend_maintenance(
-        _table([1.0, 0.9, 0.7]), shaky, SPEC, {"step_days": 14}
-    )
+    rec = nodes.recommend_maintenance(_table([1.0, 0.9, 0.7]), shaky, {"step_days": 14})
     assert "unstable against its own seed (seed_ari_median below 0.8)" in rec["caveat"]
 
 
 def test_recommendation_censored_and_immediate_drop():
     censored = nodes.recommend_maintenance(
-        _table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, SPEC, {"step_days": 14}
+        _table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, {"step_days": 14}
     )
     assert censored["censored"]
     assert censored["retrain_period_days"] == 42
     assert "never fell below" in censored["schedule"]
     immediate = nodes.recommend_maintenance(
-        _table([1.0, 0.5, 0.4]), INTRINSIC, SPEC, {"step_days": 14}
+        _table([1.0, 0.5, 0.4]), INTRINSIC, {"step_days": 14}
     )
     assert immediate["retrain_period_days"] == 0
     assert "retrain at every step of 14 days" in immediate["schedule"]
@@ -240,16 +237,14 @@ def test_recommendation_censored_and_immediate_drop():
 
 def test_plots_show_threshold_and_every_series(evaluated):
     snaps = evaluated["snaps"]
-    rec = nodes.recommend_maintenance(
-        snaps, INTRINSIC, evaluated["spec"], evaluated["params"]
-    )
+    rec = nodes.recommend_maintenance(snaps, INTRINSIC, evaluated["params"])
     ari = nodes.plot_ari_over_time(snaps, rec)
     assert [t.name for t in ari.data] == ["persons known at T0", "persons new since T0"]
     assert len(ari.data[0].x) == len(snaps) - 1
     assert any(shape.y0 == 0.8 for shape in ari.layout.shapes)
     assert any(shape.y0 == 0.99 for shape in ari.layout.shapes)
     drift = nodes.plot_feature_drift(snaps, evaluated["params"])
-    assert {t.name for t in drift.data} == set(evaluated["spec"]["features"])
+    assert {t.name for t in drift.data} == set(evaluated["features"])
     assert any(shape.y0 == 0.2 for shape in drift.layout.shapes)
     shares = nodes.plot_segment_shares(snaps)
     assert [t.name for t in shares.data] == [

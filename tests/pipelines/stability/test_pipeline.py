@@ -28,16 +28,15 @@ def project_catalog(tmp_path: Path) -> DataCatalog:
 
 
 def test_stability_pipeline_end_to_end(
-    tmp_path, primary_tables, kmeans_spec, stability_params, feature_params
+    tmp_path, primary_tables, kmeans_model, stability_params, feature_params
 ):
     orders, items = primary_tables
-    production = nodes.fit_spec(
-        kmeans_spec, nodes.features_as_of(orders, items, "2018-08-01", feature_params)
+    production = nodes.refit(
+        kmeans_model, nodes.features_as_of(orders, items, "2018-08-01", feature_params)
     )
     inputs = {
         "primary_orders": MemoryDataset(orders),
         "primary_order_items": MemoryDataset(items),
-        "selected_spec": MemoryDataset(kmeans_spec),
         "segmentation_model": MemoryDataset(production, copy_mode="assign"),
         "params:stability": MemoryDataset(stability_params),
         "params:feature_engineering": MemoryDataset(feature_params),

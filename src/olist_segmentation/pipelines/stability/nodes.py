@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import adjusted_rand_score
 
 from olist_segmentation.pipelines.feature_engineering.nodes import (
     FeatureEngineeringParams,
     build_customer_features,
 )
-from olist_segmentation.pipelines.modelling.segmenter import make_segmenter
+from olist_segmentation.pipelines.modelling.model_ops import features_of, with_seed
 
 from .params import StabilityParams
 
@@ -96,16 +97,13 @@ def features_as_of(
     )
 
 
-def fit_spec(
-    spec: dict[str, Any], features: pd.DataFrame, seed: int | None = None
-) -> Any:
-    """Fit a fresh segmenter of ``spec`` (optionally with another seed) on ``features``.
-
-    The segmenter itself fits density clusterers on a fixed-seed sample of
-    ``spec["fit_sample_size"]`` rows and then assigns every row.
-    """
-    run_spec = dict(spec) if seed is None else {**spec, "seed": seed}
-    return make_segmenter(run_spec).fit(features)
+def refit(
+    model: BaseEstimator, features: pd.DataFrame, seed: int | None = None
+) -> BaseEstimator:
+    """A fresh, unfitted copy of ``model`` (optionally with another seed) fitted on
+    ``features``: same settings, new data."""
+    fresh = clone(model) if seed is None else with_seed(model, seed)
+    return fresh.fit(features)
 
 
 def assign(model: Any, features: pd.DataFrame) -> pd.Series:
@@ -117,17 +115,17 @@ def assign(model: Any, features: pd.DataFrame) -> pd.Series:
 def fit_reference_model(
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
-    selected_spec: dict[str, Any],
+    segmentation_model: BaseEstimator,
     plan: dict[str, Any],
     feature_params: dict[str, Any],
-) -> tuple[Any, pd.DataFrame]:
-    """Fit M0: the selected specification on features as of T0; it stays frozen."""
+) -> tuple[BaseEstimator, pd.DataFrame]:
+    """Fit M0: a clone of the production model on features as of T0; it stays frozen."""
     start = time.perf_counter()
     features = features_as_of(orders, order_items, plan["t0"], feature_params)
-    model = fit_spec(selected_spec, features)
+    model = refit(segmentation_model, features)
     logger.info(
         "Reference model M0 (%s) fitted at T0 %s on %d persons in %.1f s",
-        selected_spec["algorithm"],
+        type(model).__name__,
         plan["t0"][:10],
         len(features),
         time.perf_counter() - start,
@@ -180,7 +178,6 @@ def evaluate_snapshots(
     *,
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
-    selected_spec: dict[str, Any],
     reference_model: Any,
     reference_features: pd.DataFrame,
     segmentation_model: Any,
@@ -200,7 +197,7 @@ def evaluate_snapshots(
     """
     p = StabilityParams.from_dict(params)
     t0 = pd.Timestamp(plan["t0"])
-    features_used = list(selected_spec["features"])
+    features_used = features_of(segmentation_model)
     reference_m0 = assign(reference_model, reference_features)
     reference_final = assign(segmentation_model, reference_features)
     m0_segments = sorted(int(s) for s in reference_m0.unique())
@@ -228,10 +225,10 @@ def evaluate_snapshots(
         )
         features_seconds = time.perf_counter() - tick
         tick = time.perf_counter()
-        refit = fit_spec(selected_spec, features)
+        refitted = refit(segmentation_model, features)
         refit_seconds = time.perf_counter() - tick
         m0 = assign(reference_model, features)
-        mk = assign(refit, features)
+        mk = assign(refitted, features)
         final = assign(segmentation_model, features)
         is_new = ~m0.index.isin(cohort)
         shares_m0 = _shares(m0, m0_segments, "share_m0_")
@@ -295,30 +292,30 @@ def evaluate_snapshots(
 
 def measure_intrinsic_stability(
     reference_features: pd.DataFrame,
-    selected_spec: dict[str, Any],
+    reference_model: BaseEstimator,
     params: dict[str, Any],
 ) -> dict[str, Any]:
-    """ARI of the specification against itself: other seeds and bootstrap refits at T0.
+    """ARI of the model's settings against themselves: other seeds and bootstrap
+    refits at T0.
 
-    Each refit assigns every T0 person and is compared with the fit of the spec's own
-    seed. A specification whose median ARI falls below the intrinsic threshold is
+    Each refit assigns every T0 person and is compared with M0 (the model's own
+    seed). Settings whose median ARI falls below the intrinsic threshold are
     flagged unstable.
     """
     p = StabilityParams.from_dict(params)
-    seed = int(selected_spec["seed"])
-    base = assign(fit_spec(selected_spec, reference_features), reference_features)
+    base = assign(reference_model, reference_features)
     seed_ari = [
         _ari(
             base,
-            assign(fit_spec(selected_spec, reference_features, s), reference_features),
+            assign(refit(reference_model, reference_features, s), reference_features),
         )
-        for s in range(seed + 1, seed + p.intrinsic_seeds)
+        for s in range(1, p.intrinsic_seeds)
     ]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(p.intrinsic_seeds)
     bootstrap_ari = []
     for _ in range(p.intrinsic_bootstraps):
         rows = rng.integers(0, len(reference_features), len(reference_features))
-        model = fit_spec(selected_spec, reference_features.iloc[rows])
+        model = refit(reference_model, reference_features.iloc[rows])
         bootstrap_ari.append(_ari(base, assign(model, reference_features)))
     medians = {
         "seed_ari_median": float(np.median(seed_ari)),
@@ -348,7 +345,7 @@ def measure_intrinsic_stability(
     log = logger.warning if failing else logger.info
     log(
         "Intrinsic stability of %s: median ARI over seeds %.3f, over bootstraps %s (%s)",
-        selected_spec["algorithm"],
+        type(reference_model).__name__,
         medians["seed_ari_median"],
         medians["bootstrap_ari_median"],
         result["reason"],
@@ -368,7 +365,6 @@ def _first_firing(snapshots: pd.DataFrame, column: str, threshold: float) -> dic
 def recommend_maintenance(
     stability_snapshots: pd.DataFrame,
     intrinsic_stability: dict[str, Any],
-    selected_spec: dict[str, Any],
     params: dict[str, Any],
 ) -> dict[str, Any]:
     """Retraining period, early-retrain signals and their thresholds, and the cost.
@@ -440,7 +436,6 @@ def recommend_maintenance(
             f"{name} fired at {days} days" for days, name in early
         )
     recommendation = {
-        "algorithm": selected_spec["algorithm"],
         "t0": str(stability_snapshots["date"].min())[:10],
         "step_days": p.step_days,
         "n_snapshots": len(later),
@@ -473,8 +468,8 @@ def recommend_maintenance(
             "median_seconds": float(retrain.median()),
             "max_seconds": float(retrain.max()),
             "persons_at_last_snapshot": int(later["n_persons"].iloc[-1]),
-            "what": "features as of the snapshot plus one fit of the selected "
-            "specification, measured during this run",
+            "what": "features as of the snapshot plus one fit of a clone of the "
+            "production model, measured during this run",
         },
         "intrinsic_stability": intrinsic_stability,
     }

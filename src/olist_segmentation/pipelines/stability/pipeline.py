@@ -22,7 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "primary_orders",
                     "primary_order_items",
-                    "selected_spec",
+                    "segmentation_model",
                     "stability_plan",
                     "params:feature_engineering",
                 ],
@@ -33,7 +33,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 func=nodes.measure_intrinsic_stability,
                 inputs=[
                     "stability_reference_features",
-                    "selected_spec",
+                    "stability_reference_model",
                     "params:stability",
                 ],
                 outputs="intrinsic_stability",
@@ -44,7 +44,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "orders": "primary_orders",
                     "order_items": "primary_order_items",
-                    "selected_spec": "selected_spec",
                     "reference_model": "stability_reference_model",
                     "reference_features": "stability_reference_features",
                     "segmentation_model": "segmentation_model",
@@ -60,7 +59,6 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "stability_snapshots",
                     "intrinsic_stability",
-                    "selected_spec",
                     "params:stability",
                 ],
                 outputs="maintenance_recommendation",
