@@ -9,7 +9,7 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from olist_segmentation.pipelines.stability import create_pipeline, nodes
+from olist_segmentation.pipelines.stability import create_pipeline, snapshots
 
 from .conftest import SHIFT
 
@@ -31,8 +31,9 @@ def test_stability_pipeline_end_to_end(
     tmp_path, primary_tables, kmeans_model, stability_params, feature_params
 ):
     orders, items = primary_tables
-    production = nodes.refit(
-        kmeans_model, nodes.features_as_of(orders, items, "2018-08-01", feature_params)
+    production = snapshots.refit(
+        kmeans_model,
+        snapshots.features_as_of(orders, items, "2018-08-01", feature_params),
     )
     inputs = {
         "primary_orders": MemoryDataset(orders),
@@ -56,15 +57,20 @@ def test_stability_pipeline_end_to_end(
         "stability_shares.json",
         "stability_snapshots.csv",
     ]
-    snapshots = outputs["stability_snapshots"].load()
-    assert pd.api.types.is_datetime64_any_dtype(snapshots["date"])
+    table = outputs["stability_snapshots"].load()
+    assert pd.api.types.is_datetime64_any_dtype(table["date"])
     rec = outputs["maintenance_recommendation"].load()
-    assert len(snapshots) == rec["n_snapshots"] + 1
+    assert len(table) == rec["n_snapshots"] + 1
     # the planted shift: the recommended period ends after the shift, before the data
     period_end = pd.Timestamp(rec["t0"]) + pd.Timedelta(days=rec["retrain_period_days"])
     assert not rec["censored"]
     assert SHIFT <= period_end < SHIFT + pd.Timedelta(days=150)
-    assert rec["intrinsic_stability"]["seed_ari"]
-    assert outputs["stability_ari_plot"].load().data[0].name == "persons known at T0"
+    low, high = rec["retrain_period_interval_weeks"]
+    assert low <= rec["retrain_period_weeks"] <= high
+    assert set(rec["ari_band_by_horizon"]) == set(rec["ari_by_horizon"])
+    assert len(rec["intrinsic_stability"]["bootstrap_ari"]) == 2
+    assert rec["published"] is None
+    names = [t.name for t in outputs["stability_ari_plot"].load().data]
+    assert "persons known at T0 (median)" in names
     reference = outputs["stability_reference_model"].load()
     assert reference.n_clusters_ == 2
