@@ -96,10 +96,19 @@ def one_thread_per_fit():
         yield
 
 
+def reviews_of(orders: pd.DataFrame) -> pd.DataFrame:
+    """``primary_reviews``: the one review of each reviewed order."""
+    return orders.loc[
+        orders["review_ts"].notna(), ["order_key", "review_score", "review_ts"]
+    ]
+
+
 @pytest.fixture(scope="module")
-def primary_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(primary_orders, primary_order_items)`` with a shift planted at ``SHIFT``."""
-    return make_primary_tables()
+def primary_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(primary_orders, primary_order_items, primary_reviews)`` with a shift planted
+    at ``SHIFT``."""
+    orders, items = make_primary_tables()
+    return orders, items, reviews_of(orders)
 
 
 def make_model(

@@ -14,12 +14,14 @@ from .conftest import SHIFT, make_model
 FEATURES = ("monetary", "frequency", "recency_days")
 
 
-def evaluate(orders, items, production, params):
+def evaluate(tables, production, params):
     """Plan, M0 with its replicates, and the snapshot table."""
+    orders, items, reviews = tables
     plan = snapshots.plan_snapshots(orders, params)
     m0, f0, replicates = nodes.fit_reference_model(
         orders=orders,
         order_items=items,
+        reviews=reviews,
         segmentation_model=production,
         plan=plan,
         params=params,
@@ -28,6 +30,7 @@ def evaluate(orders, items, production, params):
     table = nodes.evaluate_snapshots(
         orders=orders,
         order_items=items,
+        reviews=reviews,
         reference_model=m0,
         reference_features=f0,
         reference_replicates=replicates,
@@ -42,12 +45,11 @@ def evaluate(orders, items, production, params):
 @pytest.fixture(scope="module")
 def evaluated(primary_tables):
     """The two-cluster model on spending, frequency and recency (computed once)."""
-    orders, items = primary_tables
     params = StabilityParams(step_days=28, min_persons_t0=50, bootstraps=3)
     production = snapshots.refit(
-        make_model(), snapshots.features_as_of(orders, items, "2018-08-01", {})
+        make_model(), snapshots.features_as_of(*primary_tables, "2018-08-01", {})
     )
-    return {"params": params, **evaluate(orders, items, production, params)}
+    return {"params": params, **evaluate(primary_tables, production, params)}
 
 
 def test_m0_and_its_replicates_are_clones_fitted_at_t0(evaluated):
@@ -107,10 +109,9 @@ def test_rescoring_moves_members_and_is_timed(evaluated):
 
 
 def test_recent_joiners_mix_shows_the_planted_persona(evaluated, primary_tables):
-    orders, items = primary_tables
     # segments by spending only: T0's joiners are half small, half big spenders
     production = snapshots.refit(make_model(features=("monetary",)), evaluated["f0"])
-    snaps = evaluate(orders, items, production, evaluated["params"])["snaps"]
+    snaps = evaluate(primary_tables, production, evaluated["params"])["snaps"]
     assert np.isnan(snaps.loc[0, "recent_mix_shift"])
     assert (snaps["n_recent"].iloc[1:] == snaps["n_persons"].diff().iloc[1:]).all()
     before = snaps[(snaps["snapshot"] > 0) & (snaps["date"] <= SHIFT)]

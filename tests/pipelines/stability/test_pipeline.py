@@ -30,14 +30,15 @@ def project_catalog(tmp_path: Path) -> DataCatalog:
 def test_stability_pipeline_end_to_end(
     tmp_path, primary_tables, kmeans_model, stability_params, feature_params
 ):
-    orders, items = primary_tables
+    orders, items, reviews = primary_tables
     production = snapshots.refit(
         kmeans_model,
-        snapshots.features_as_of(orders, items, "2018-08-01", feature_params),
+        snapshots.features_as_of(*primary_tables, "2018-08-01", feature_params),
     )
     inputs = {
         "primary_orders": MemoryDataset(orders),
         "primary_order_items": MemoryDataset(items),
+        "primary_reviews": MemoryDataset(reviews),
         "segmentation_model": MemoryDataset(production, copy_mode="assign"),
         "params:stability": MemoryDataset(stability_params),
         "params:feature_engineering": MemoryDataset(feature_params),

@@ -11,7 +11,7 @@ from olist_segmentation.pipelines.stability.params import StabilityParams
 
 
 def test_plan_covers_t0_to_end_of_data(primary_tables, stability_params):
-    orders, _ = primary_tables
+    orders = primary_tables[0]
     plan = snapshots.plan_snapshots(orders, stability_params)
     dates = pd.to_datetime(plan["dates"])
     assert dates[0] == pd.Timestamp("2017-09-01")
@@ -22,7 +22,7 @@ def test_plan_covers_t0_to_end_of_data(primary_tables, stability_params):
 
 
 def test_plan_fails_when_t0_has_too_few_persons(primary_tables):
-    orders, _ = primary_tables
+    orders = primary_tables[0]
     with pytest.raises(ValueError, match=r"delivered_customer_ts: only \d+ persons"):
         snapshots.plan_snapshots(
             orders, StabilityParams(t0="2017-01-05", min_persons_t0=50)
@@ -30,10 +30,10 @@ def test_plan_fails_when_t0_has_too_few_persons(primary_tables):
 
 
 def test_a_trailing_window_drops_the_orders_before_it(primary_tables):
-    orders, items = primary_tables
+    orders = primary_tables[0]
     when = "2018-03-01"
-    full = snapshots.features_as_of(orders, items, when, {})
-    window = snapshots.features_as_of(orders, items, when, {}, window_days=90)
+    full = snapshots.features_as_of(*primary_tables, when, {})
+    window = snapshots.features_as_of(*primary_tables, when, {}, window_days=90)
     recent = orders[
         orders["is_delivered"]
         & (orders["purchase_ts"] > pd.Timestamp(when) - pd.Timedelta(days=90))

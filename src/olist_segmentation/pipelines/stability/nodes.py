@@ -40,6 +40,7 @@ def fit_reference_model(
     *,
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     segmentation_model: BaseEstimator,
     plan: dict[str, Any],
     params: StabilityParams,
@@ -50,7 +51,7 @@ def fit_reference_model(
     the T0 persons."""
     start = time.perf_counter()
     features = features_as_of(
-        orders, order_items, plan["t0"], feature_params, params.window_days
+        orders, order_items, reviews, plan["t0"], feature_params, params.window_days
     )
     model = refit(segmentation_model, features)
     replicates = [
@@ -160,6 +161,7 @@ def evaluate_snapshots(
     *,
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     reference_model: BaseEstimator,
     reference_features: pd.DataFrame,
     reference_replicates: list[BaseEstimator],
@@ -201,7 +203,7 @@ def evaluate_snapshots(
             reference_features
             if k == 0
             else features_as_of(
-                orders, order_items, date, feature_params, params.window_days
+                orders, order_items, reviews, date, feature_params, params.window_days
             )
         )
         features_seconds = time.perf_counter() - tick

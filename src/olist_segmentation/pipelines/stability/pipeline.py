@@ -23,6 +23,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "orders": "primary_orders",
                     "order_items": "primary_order_items",
+                    "reviews": "primary_reviews",
                     "segmentation_model": "segmentation_model",
                     "plan": "stability_plan",
                     "params": "params:stability",
@@ -51,6 +52,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "orders": "primary_orders",
                     "order_items": "primary_order_items",
+                    "reviews": "primary_reviews",
                     "reference_model": "stability_reference_model",
                     "reference_features": "stability_reference_features",
                     "reference_replicates": "stability_reference_replicates",

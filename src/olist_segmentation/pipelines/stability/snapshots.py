@@ -86,9 +86,10 @@ def window_label(window_days: int | None) -> str:
     return f"trailing window of {window_days} days"
 
 
-def features_as_of(
+def features_as_of(  # noqa: PLR0917 (the feature code's own order, plus two)
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     snapshot: str | pd.Timestamp,
     feature_params: dict[str, Any],
     window_days: int | None = None,
@@ -106,7 +107,7 @@ def features_as_of(
             orders["purchase_ts"] > when - pd.Timedelta(days=window_days)
         ]
     return build_customer_features(
-        orders, order_items, when, bad_review_max=settings.bad_review_max
+        orders, order_items, reviews, when, bad_review_max=settings.bad_review_max
     )
 
 
