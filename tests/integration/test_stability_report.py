@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -66,10 +65,10 @@ def test_default_run_writes_stability_outputs_and_report(trained_project):
         assert "No retraining period" in html
         assert pd.isna(rec["retrain_period_weeks"])
         return
-    trend = np.array(list(rec["ari_trend_by_horizon"].values()))
-    horizons = later["horizon_days"].to_numpy()
-    assert (trend[horizons <= rec["retrain_period_days"]] >= rec["ari_threshold"]).all()
-    assert (trend[horizons > rec["retrain_period_days"]] < rec["ari_threshold"]).all()
+    # no sustained drop before the period: not two snapshots in a row below
+    kept = later[later["horizon_days"] <= rec["retrain_period_days"]]
+    below = (kept["ari_median"] < rec["ari_threshold"]).astype(int)
+    assert (below.rolling(2).sum().fillna(0) < 2).all()
     if rec["retrain_period_days"]:
         assert f"Retrain every {rec['retrain_period_weeks']:g} weeks" in html
     else:

@@ -20,7 +20,7 @@ def test_ari_plot_draws_band_trend_published_curve_and_period():
     assert names == [
         "band (bootstrap persons and seeds)",
         "persons known at T0 (median)",
-        "trend (non-increasing fit)",
+        "one refit (the model's own seed, all persons)",
         "persons new since T0",
         "published: FACTS",
     ]

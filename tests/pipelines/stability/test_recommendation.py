@@ -8,7 +8,7 @@ import pytest
 
 from olist_segmentation.pipelines.stability.params import StabilityParams
 from olist_segmentation.pipelines.stability.recommendation import (
-    decay_trend,
+    period_days,
     recommend_maintenance,
 )
 
@@ -46,7 +46,7 @@ def table(median, low=None, high=None, step=14):
     )
 
 
-def test_the_period_is_read_from_the_trend_and_the_interval_from_the_band():
+def test_the_period_is_read_from_the_median_and_the_interval_from_the_band():
     # the published decay: 0.93, 0.88, 0.80, 0.73, 0.63, 0.57 at 2..12 weeks
     rec = recommend_maintenance(
         table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, PARAMS
@@ -74,23 +74,28 @@ def test_the_period_is_read_from_the_trend_and_the_interval_from_the_band():
 
 
 def test_an_isolated_low_point_does_not_end_the_period():
-    # 0.99-1.0 with one refit landing elsewhere at 4 weeks (the real sample's shape)
+    # 0.99-1.0 with one refit landing elsewhere at 4 weeks (the real sample's shape),
+    # then a drop that lasts, and a recovery afterwards that does not undo it
     rec = recommend_maintenance(
-        table([1.0, 0.99, 0.55, 0.99, 1.0, 0.98, 0.99, 0.6, 0.55, 0.5]),
+        table([1.0, 0.99, 0.55, 0.99, 1.0, 0.98, 0.99, 0.6, 0.55, 0.5, 0.9, 0.95]),
         INTRINSIC,
         PARAMS,
     )
-    trend = list(rec["ari_trend_by_horizon"].values())
-    assert trend == sorted(trend, reverse=True)
-    assert rec["ari_single_refit_by_horizon"]["28"] == 0.55
     assert rec["retrain_period_days"] == 84
+    assert rec["first_below_threshold_days"] == 98
+    assert rec["ari_single_refit_by_horizon"]["28"] == 0.55
+    # one snapshot below is enough when sustain_snapshots is 1
+    strict = recommend_maintenance(
+        table([1.0, 0.99, 0.55, 0.99]), INTRINSIC, StabilityParams(sustain_snapshots=1)
+    )
+    assert strict["retrain_period_days"] == 14
 
 
 def test_costs_rescoring_signals_and_published_curve():
     published = {"source": "FACTS", "ari_by_horizon": {28: 0.88, 14: 0.93}}
     params = StabilityParams(step_days=14, published=published)
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.85, 0.6]), INTRINSIC, params
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.7, 0.6]), INTRINSIC, params
     )
     assert rec["published"] == {
         "source": "FACTS",
@@ -131,7 +136,9 @@ def test_censored_and_immediate_drop():
     assert "retrain at every step of 14 days" in immediate["schedule"]
 
 
-def test_decay_trend_is_the_closest_non_increasing_curve():
-    horizons = pd.Series([14, 28, 42, 56])
-    trend = decay_trend(horizons, pd.Series([0.9, 0.7, 0.9, 0.5]))
-    np.testing.assert_allclose(trend, [0.9, 0.8, 0.8, 0.5])
+def test_period_days_needs_a_sustained_run_below_the_threshold():
+    horizons = pd.Series([14, 28, 42, 56, 70])
+    ari = pd.Series([0.7, 0.9, 0.7, 0.7, 0.9])
+    assert period_days(horizons, ari, 0.8, 2) == (28, 42)
+    assert period_days(horizons, ari, 0.8, 1) == (0, 14)
+    assert period_days(horizons, ari, 0.8, 3) == (70, None)

@@ -43,6 +43,7 @@ class StabilityParams(BaseModel):
     window_days: int | None = Field(None, ge=1)
     min_persons_t0: int = Field(200, ge=2)
     ari_threshold: float = Field(0.8, gt=0, le=1)
+    sustain_snapshots: int = Field(2, ge=1)
     bootstraps: int = Field(4, ge=2)
     band_quantiles: tuple[float, float] = (0.1, 0.9)
     intrinsic_seeds: int = Field(3, ge=2)

@@ -12,8 +12,9 @@ from .params import StabilityParams
 def plot_ari_over_time(
     stability_snapshots: pd.DataFrame, maintenance_recommendation: dict[str, Any]
 ) -> Any:
-    """ARI (frozen M0 vs refit) over the horizon with its bootstrap band, its trend,
-    the published real-data curve, the threshold and the period with its interval."""
+    """ARI (frozen M0 vs refit) over the horizon: the median with its bootstrap band,
+    the single refit, the published real-data curve, the threshold and the period
+    with its interval."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
     rec = maintenance_recommendation
@@ -38,10 +39,10 @@ def plot_ari_over_time(
     )
     fig.add_scatter(
         x=weeks,
-        y=list(rec["ari_trend_by_horizon"].values()),
-        mode="lines",
-        name="trend (non-increasing fit)",
-        line={"dash": "dash", "color": "rgb(31,119,180)"},
+        y=later["ari_cohort"],
+        mode="markers",
+        name="one refit (the model's own seed, all persons)",
+        marker={"symbol": "x", "color": "rgb(31,119,180)"},
     )
     fig.add_scatter(
         x=weeks,

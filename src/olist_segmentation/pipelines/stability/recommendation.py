@@ -1,12 +1,11 @@
 """The maintenance contract: re-score often, retrain when agreement falls below the
 threshold, with the period's interval and the signals to retrain earlier.
 
-The period is read from the trend of the ARI curve, not from its first dip: the
-median ARI over the bootstrap pairs of every snapshot is smoothed by a decreasing
-isotonic regression (agreement with a frozen model only decays as customers age and
-join; a single low point is a fit landing elsewhere), and the period is the last
-horizon at which the trend stays at or above the threshold. The same rule on the
-lower and upper edges of the band gives the interval.
+The period is read from the median ARI over the bootstrap pairs of every snapshot,
+not from one refit: it ends at the first horizon from which the median stays below
+the threshold for ``sustain_snapshots`` snapshots in a row (one low snapshot is a fit
+landing elsewhere; several in a row are the customers changing). The same rule on
+the lower and upper edges of the band gives the interval.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.isotonic import IsotonicRegression
 
 from .params import StabilityParams
 from .snapshots import window_label
@@ -24,23 +22,21 @@ from .snapshots import window_label
 logger = logging.getLogger(__name__)
 
 
-def decay_trend(horizons: pd.Series, ari: pd.Series) -> np.ndarray:
-    """The closest non-increasing curve to ``ari`` over ``horizons`` (least squares)."""
-    return IsotonicRegression(increasing=False).fit_transform(
-        horizons.to_numpy(dtype=float), ari.to_numpy(dtype=float)
-    )
-
-
 def period_days(
-    horizons: pd.Series, trend: np.ndarray, threshold: float
+    horizons: pd.Series, ari: pd.Series, threshold: float, sustain: int
 ) -> tuple[int, int | None]:
-    """``(period, first horizon below threshold)``; the period is the last horizon
-    whose trend is at or above ``threshold`` (0 when the first is below; the last
-    horizon, with ``None``, when none is below: censored)."""
-    below = np.flatnonzero(trend < threshold)
-    if below.size == 0:
+    """``(period, first horizon of the sustained drop)``.
+
+    The drop is the first run of ``sustain`` snapshots in a row with ARI below
+    ``threshold``; the period is the horizon before it (0 when the drop starts at
+    the first snapshot; the last horizon, with ``None``, when there is no such run:
+    censored)."""
+    below = (ari.to_numpy(dtype=float) < threshold).astype(int)
+    runs = np.convolve(below, np.ones(sustain, dtype=int), mode="valid")
+    starts = np.flatnonzero(runs == sustain)
+    if starts.size == 0:
         return int(horizons.iloc[-1]), None
-    first = int(below[0])
+    first = int(starts[0])
     return (int(horizons.iloc[first - 1]) if first else 0), int(horizons.iloc[first])
 
 
@@ -69,8 +65,8 @@ def _schedule(
             "signal fires"
         )
     return (
-        f"Retrain every {period / 7:g} weeks ({period} days, {span}): the ARI trend "
-        f"fell below {p.ari_threshold} at {first_below} days"
+        f"Retrain every {period / 7:g} weeks ({period} days, {span}): the median ARI "
+        f"fell below {p.ari_threshold} from {first_below} days on"
     )
 
 
@@ -90,14 +86,10 @@ def recommend_maintenance(
         "horizon_days"
     )
     horizons = later["horizon_days"]
-    trend = decay_trend(horizons, later["ari_median"])
-    period, first_below = period_days(horizons, trend, p.ari_threshold)
-    low, _ = period_days(
-        horizons, decay_trend(horizons, later["ari_low"]), p.ari_threshold
-    )
-    high, _ = period_days(
-        horizons, decay_trend(horizons, later["ari_high"]), p.ari_threshold
-    )
+    rule = (p.ari_threshold, p.sustain_snapshots)
+    period, first_below = period_days(horizons, later["ari_median"], *rule)
+    low, _ = period_days(horizons, later["ari_low"], *rule)
+    high, _ = period_days(horizons, later["ari_high"], *rule)
     interval = [round(low / 7, 1), round(high / 7, 1)]
     signals = {
         name: _first_firing(later, name, getattr(p.monitoring, threshold))
@@ -162,7 +154,6 @@ def recommend_maintenance(
                 for a, b in zip(later["ari_low"], later["ari_high"], strict=True)
             ],
         ),
-        "ari_trend_by_horizon": _by_horizon(later, np.round(trend, 4).tolist()),
         "ari_single_refit_by_horizon": _by_horizon(later, later["ari_cohort"].round(4)),
         "published": None
         if p.published is None
