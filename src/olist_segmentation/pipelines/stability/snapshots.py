@@ -16,8 +16,10 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import adjusted_rand_score
 
 from olist_segmentation.pipelines.feature_engineering.nodes import (
-    FeatureEngineeringParams,
     build_customer_features,
+)
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
 )
 from olist_segmentation.pipelines.modelling.model_ops import with_seed
 
@@ -91,7 +93,7 @@ def features_as_of(  # noqa: PLR0917 (the feature code's own order, plus two)
     order_items: pd.DataFrame,
     reviews: pd.DataFrame,
     snapshot: str | pd.Timestamp,
-    feature_params: dict[str, Any],
+    feature_params: dict[str, Any] | FeatureEngineeringParams,
     window_days: int | None = None,
 ) -> pd.DataFrame:
     """Customer features as of ``snapshot`` through the feature-engineering code.
@@ -100,7 +102,7 @@ def features_as_of(  # noqa: PLR0917 (the feature code's own order, plus two)
     ``window_days`` only the orders purchased in the ``window_days`` before the
     snapshot count (a trailing window); without, the whole history up to it.
     """
-    settings = FeatureEngineeringParams.from_dict(feature_params)
+    settings = FeatureEngineeringParams.model_validate(feature_params)
     when = pd.Timestamp(snapshot)
     if window_days is not None:
         orders = orders.loc[
