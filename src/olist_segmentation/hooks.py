@@ -14,7 +14,6 @@ from kedro.pipeline import Pipeline
 
 # params:<key> -> "module:callable" that builds the typed parameters of <key>.
 PARAMETER_PARSERS = {
-    "stability": "olist_segmentation.pipelines.stability.params:StabilityParams.from_dict",
     "reporting": "olist_segmentation.pipelines.reporting.nodes:ReportingParams.from_dict",
 }
 

@@ -7,7 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from olist_segmentation.pipelines.stability import nodes as stability
+from olist_segmentation.pipelines.stability import plots as stability
+from olist_segmentation.pipelines.stability.params import StabilityParams
+from olist_segmentation.pipelines.stability.recommendation import recommend_maintenance
 
 SEGMENTS = [
     (0, "Recent one-time buyers", 5200, "Bought once, in the last 3 months"),
@@ -86,6 +88,11 @@ def report_inputs() -> dict:
             "horizon_days": np.arange(n) * 14,
             "n_persons": 1000 + np.arange(n) * 300,
             "ari_cohort": np.r_[1.0, np.linspace(0.97, 0.55, n - 1)],
+            "ari_median": np.r_[1.0, np.linspace(0.97, 0.55, n - 1)],
+            "ari_low": np.r_[0.95, np.linspace(0.92, 0.5, n - 1)],
+            "ari_high": np.r_[1.0, np.linspace(0.99, 0.6, n - 1)],
+            "m0_step_churn": np.full(n, 0.01),
+            "predict_seconds": np.full(n, 0.05),
             "ari_new": np.r_[np.nan, np.linspace(0.9, 0.5, n - 1)],
             "new_person_share": np.linspace(0, 0.6, n),
             "recent_mix_shift": np.linspace(0, 0.05, n),
@@ -111,8 +118,8 @@ def report_inputs() -> dict:
         "unstable": False,
         "reason": "stable against its own seed and bootstrap resamples",
     }
-    recommendation = stability.recommend_maintenance(
-        snapshots, intrinsic, spec, {"step_days": 14}
+    recommendation = recommend_maintenance(
+        snapshots, intrinsic, StabilityParams(step_days=14)
     )
     quality = {
         "tables": {
@@ -154,6 +161,6 @@ def report_inputs() -> dict:
         "stability_ari_plot": stability.plot_ari_over_time(snapshots, recommendation),
         "stability_shares_plot": stability.plot_segment_shares(snapshots),
         "stability_drift_plot": stability.plot_feature_drift(
-            snapshots, {"step_days": 14}
+            snapshots, StabilityParams(step_days=14)
         ),
     }

@@ -215,7 +215,12 @@ def _summary(
     biggest = cards[0]
     period = recommendation["retrain_period_weeks"]
     bound = "at least " if recommendation["censored"] else ""
-    if recommendation["retrain_period_days"] == 0:
+    if not recommendation["recommended"]:
+        validity = (
+            "no retraining period can be given: the model disagrees with itself "
+            "across seeds and resamples"
+        )
+    elif recommendation["retrain_period_days"] == 0:
         validity = (
             f"the model already disagrees with a fresh one after "
             f"{recommendation['step_days']} days, so we propose retraining at every "
