@@ -95,7 +95,8 @@ class ModellingParams:
             values["selection"] = _build(
                 SelectionParams, "modelling.selection", values["selection"]
             )
-        if "profile" in values:
+        # Kedro has already built ``profile`` where a node reads it typed.
+        if isinstance(values.get("profile"), dict):
             values["profile"] = _build(
                 ProfileParams, "modelling.profile", values["profile"]
             )
