@@ -21,7 +21,6 @@ PARAMETER_PARSERS = {
     "FeatureEngineeringParams.from_dict",
     "modelling": "olist_segmentation.pipelines.modelling.params:ModellingParams.from_dict",
     "stability": "olist_segmentation.pipelines.stability.params:StabilityParams.from_dict",
-    "reporting": "olist_segmentation.pipelines.reporting.nodes:ReportingParams.from_dict",
 }
 
 

@@ -39,7 +39,8 @@ def plot_segment_sizes(segment_profiles: dict[str, Any]) -> Any:
 
 
 def plot_segment_profiles(segment_profiles: dict[str, Any]) -> Any:
-    """Heatmap: effect size of every feature per segment, hover shows median/ratio."""
+    """Heatmap: effect size (``profiling``'s rank scale) of every feature per segment;
+    hover shows the median and its ratio to the base."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
     segments = segment_profiles["segments"]
@@ -67,7 +68,8 @@ def plot_segment_profiles(segment_profiles: dict[str, Any]) -> Any:
         )
     )
     figure.update_layout(
-        title="Segment profiles: difference to the whole base, in standard deviations",
+        title="Segment profiles: difference to the whole base (percentile ranks, "
+        "in standard deviations)",
         margin={"l": 280},
     )
     return figure
