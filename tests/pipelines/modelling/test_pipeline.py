@@ -10,7 +10,6 @@ from kedro.runner import SequentialRunner
 from sklearn.metrics import adjusted_rand_score
 
 from olist_segmentation.pipelines.modelling import create_pipeline
-from olist_segmentation.pipelines.modelling.params import ProfileParams
 from olist_segmentation.pipelines.modelling.pipeline import ALGORITHMS
 
 from .features_factory import make_features, modelling_params
@@ -35,7 +34,12 @@ def _catalog(features: pd.DataFrame, params: dict) -> DataCatalog:
         "customer_features": MemoryDataset(features.drop(columns="group")),
         "id_map": MemoryDataset(id_map),
         "params:modelling": MemoryDataset(params),
-        "params:modelling.profile": MemoryDataset(ProfileParams(**params["profile"])),
+        "params:modelling.profile.n_traits": MemoryDataset(
+            params["profile"]["n_traits"]
+        ),
+        "params:modelling.profile.projection_sample_size": MemoryDataset(
+            params["profile"]["projection_sample_size"]
+        ),
         "params:modelling.seed": MemoryDataset(params["seed"]),
     }
     for algorithm in ALGORITHMS:

@@ -14,12 +14,9 @@ import pandas as pd
 import pytest
 
 from olist_segmentation.pipelines.modelling import naming, plots, profiling
-from olist_segmentation.pipelines.modelling.params import ProfileParams
 from olist_segmentation.pipelines.modelling.vocabulary import ARCHETYPES, NEUTRAL
 
 from .features_factory import FEATURES, make_features
-
-PROFILE = ProfileParams(n_traits=3, projection_sample_size=200)
 
 
 class NamedFeatures:
@@ -50,9 +47,7 @@ def features_from_stand_in(monkeypatch):
 
 
 def profile(features: pd.DataFrame, segments: pd.DataFrame, modelled=FEATURES):
-    return profiling.profile_segments(
-        features, segments, NamedFeatures(modelled), PROFILE
-    )
+    return profiling.profile_segments(features, segments, NamedFeatures(modelled), 3)
 
 
 @pytest.fixture(scope="module")
@@ -268,7 +263,7 @@ def test_figures(planted):
         model_input.reset_index(drop=True),
         PlantedModel(FEATURES, segments),
         names,
-        PROFILE,
+        200,
         7,
     )
     assert [trace.name for trace in projection.data] == [

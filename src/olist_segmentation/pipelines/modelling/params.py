@@ -95,8 +95,7 @@ class ModellingParams:
             values["selection"] = _build(
                 SelectionParams, "modelling.selection", values["selection"]
             )
-        # Kedro has already built ``profile`` where a node reads it typed.
-        if isinstance(values.get("profile"), dict):
+        if "profile" in values:
             values["profile"] = _build(
                 ProfileParams, "modelling.profile", values["profile"]
             )

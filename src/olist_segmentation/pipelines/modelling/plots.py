@@ -11,7 +11,6 @@ from sklearn.base import BaseEstimator
 from sklearn.preprocessing import StandardScaler
 
 from .model_ops import features_of
-from .params import ProfileParams
 from .profiling import rank_scale
 
 
@@ -79,7 +78,7 @@ def plot_segment_projection(
     model_input: pd.DataFrame,
     segmentation_model: BaseEstimator,
     segment_names: dict[str, str],
-    profile: ProfileParams,
+    sample_size: int,
     seed: int,
 ) -> Any:
     """2-D PCA of the modelled features on the profiles' rank scale, on a
@@ -88,7 +87,7 @@ def plot_segment_projection(
     from sklearn.decomposition import PCA  # noqa: PLC0415
 
     features = features_of(segmentation_model)
-    size = min(profile.projection_sample_size, len(model_input))
+    size = min(sample_size, len(model_input))
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(model_input), size=size, replace=False))
     ranks = rank_scale(model_input[features]).iloc[rows]

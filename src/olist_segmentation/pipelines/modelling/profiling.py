@@ -21,7 +21,6 @@ from sklearn.base import BaseEstimator
 
 from .model_ops import features_of
 from .naming import Portrait, direction, name_segments
-from .params import ProfileParams
 from .trait_words import MEAN_FEATURES, SUBGROUPS, TRAITS, Subgroup
 from .vocabulary import FREQUENCY
 
@@ -125,9 +124,10 @@ def profile_segments(
     customer_features: pd.DataFrame,
     training_segments: pd.DataFrame,
     segmentation_model: BaseEstimator,
-    profile: ProfileParams,
+    n_traits: int,
 ) -> tuple[dict[str, Any], pd.DataFrame, dict[str, str]]:
-    """Profiles (JSON), the same as a wide table (CSV), and segment id -> name."""
+    """Profiles (JSON), the same as a wide table (CSV), and segment id -> name;
+    each segment lists its ``n_traits`` most distinctive traits."""
     modelled = features_of(segmentation_model)
     features = [c for c in customer_features.columns if c != KEY]
     merged = training_segments[[KEY, "segment"]].merge(
@@ -167,7 +167,7 @@ def profile_segments(
                 "name": named[int(segment)].name,
                 "size": len(index),
                 "share": len(index) / len(merged),
-                "traits": _traits(effect[modelled], own, values, profile.n_traits),
+                "traits": _traits(effect[modelled], own, values, n_traits),
                 "action": named[int(segment)].action,
                 "subgroups": [
                     found
@@ -221,7 +221,7 @@ def profile_segments(
     }
     return (
         profiles,
-        profiles_table(profiles, profile.n_traits),
+        profiles_table(profiles, n_traits),
         {str(s["segment"]): s["name"] for s in segments},
     )
 
