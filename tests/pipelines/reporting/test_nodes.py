@@ -121,11 +121,13 @@ def test_maintenance_separates_rescoring_from_retraining(report_inputs):
     m = content_of(report_inputs)["maintenance"]
     assert m["recommended"] is True
     assert m["headline"] == "Retrain every 6 weeks (likely between 4 and 8 weeks)"
-    assert m["rescoring"].startswith(
-        "Re-score every 7 days: apply the frozen model to this week's customer "
-        "features (about 2.4 s: features as of the day plus model.predict for every "
-        "customer)."
+    assert m["rescoring"] == (
+        "Re-score every 7 days, about 2.4 s for 4,300 customers: every 7 days, "
+        "recompute the features as of the day and apply the frozen model (no refit). "
+        "About 3.1% of the customers change segment at each re-scoring, with no "
+        "retraining."
     )
+    assert m["measured"].endswith("(features: trailing window of 365 days).")
     assert "every 6 weeks" in m["retraining"]
     assert "below 0.8" in m["retraining"]
     assert m["curve"][2] == {
@@ -148,9 +150,18 @@ def test_unstable_model_gets_no_period_and_the_reason(report_inputs):
         "seed_ari_median": 0.61,
         "unstable": True,
     }
-    content = content_of(
-        with_recommendation(report_inputs, intrinsic_stability=intrinsic)
+    caveat = "No retraining period is recommended: the model's settings are unstable"
+    unstable = with_recommendation(
+        report_inputs,
+        intrinsic_stability=intrinsic,
+        recommended=False,
+        retrain_period_days=None,
+        retrain_period_weeks=None,
+        retrain_period_interval_weeks=None,
+        schedule=caveat,
+        caveat=caveat,
     )
+    content = content_of(unstable)
     m = content["maintenance"]
     assert m["recommended"] is False
     assert m["headline"] == "No retraining period is recommended"
@@ -164,6 +175,7 @@ def test_unstable_model_gets_no_period_and_the_reason(report_inputs):
     markdown = nodes.render_markdown_report(content)
     assert "**No retraining period is recommended.**" in markdown
     assert rec["schedule"] not in markdown
+    assert caveat not in markdown  # said once, in plain words
 
 
 def test_older_recommendation_without_the_new_keys_still_reports(report_inputs):
@@ -179,6 +191,8 @@ def test_older_recommendation_without_the_new_keys_still_reports(report_inputs):
         }
     }
     content = content_of({**report_inputs, "maintenance_recommendation": rec})
+    unpublished = content_of(with_recommendation(report_inputs, published=None))
+    assert unpublished["maintenance"]["comparison"] is None
     m = content["maintenance"]
     assert m["headline"] == "Retrain every 6 weeks"
     assert (m["rescoring"], m["comparison"], m["published_source"]) == (

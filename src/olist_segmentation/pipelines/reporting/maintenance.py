@@ -20,8 +20,8 @@ def _weeks(days: Any) -> str:
 
 def curve_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per horizon: this project's ARI, its band, the published ARI."""
-    bands = rec.get("ari_band_by_horizon", {})
-    published = rec.get("published", {}).get("ari_by_horizon", {})
+    bands = rec.get("ari_band_by_horizon") or {}
+    published = (rec.get("published") or {}).get("ari_by_horizon", {})
     horizons = sorted(
         {int(d) for d in rec["ari_by_horizon"]} | {int(d) for d in published}
     )
@@ -108,13 +108,19 @@ def _rescoring(rec: dict[str, Any]) -> str | None:
     rescoring = rec.get("rescoring")
     if not rescoring:
         return None
-    return (
-        f"Re-score every {rescoring['cadence_days']} days: apply the frozen model to "
-        f"this week's customer features (about {rescoring['cost_seconds']:.1f} s: "
-        f"{rescoring['what'].rstrip('.')}). Customers move between segments at every "
-        "re-scoring (a customer who stops buying drifts from recent to dormant) "
-        "without any retraining."
+    persons = rescoring.get("persons_at_last_snapshot")
+    for_whom = f" for {persons:,} customers" if persons else ""
+    text = (
+        f"Re-score every {rescoring['cadence_days']} days, about "
+        f"{rescoring['cost_seconds']:.1f} s{for_whom}: {rescoring['what'].rstrip('.')}."
     )
+    moved = rescoring.get("moved_share_per_step_median")
+    if moved is not None:
+        text += (
+            f" About {moved:.1%} of the customers change segment at each re-scoring, "
+            "with no retraining."
+        )
+    return text
 
 
 def _retraining(rec: dict[str, Any]) -> str:
@@ -158,15 +164,17 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
         "retraining": _retraining(rec),
         "intrinsic": _intrinsic_sentence(intrinsic),
         "curve": curve_rows(rec),
-        "has_band": "ari_band_by_horizon" in rec,
-        "published_source": rec.get("published", {}).get("source"),
+        "has_band": bool(rec.get("ari_band_by_horizon")),
+        "published_source": (rec.get("published") or {}).get("source"),
         "comparison": comparison_sentence(rec, features),
         "schedule": rec.get("schedule"),
-        "caveat": rec.get("caveat"),
+        # An unstable model's caveat says what "retraining" already says.
+        "caveat": None if intrinsic["unstable"] else rec.get("caveat"),
         "measured": (
             f"A model frozen at {rec['t0']} was compared every {rec['step_days']} "
             f"days ({rec['n_snapshots']} snapshots) with a model retrained on that "
-            "day's data, on the same customers."
+            "day's data, on the same customers"
+            + (f" (features: {rec['window']})." if rec.get("window") else ".")
             if {"t0", "step_days", "n_snapshots"} <= set(rec)
             else None
         ),
