@@ -104,15 +104,16 @@ def _headline(rec: dict[str, Any]) -> str:
     return text
 
 
-def _rescoring(rec: dict[str, Any]) -> str | None:
+def _rescoring(rec: dict[str, Any]) -> dict[str, str] | None:
+    """A title with the cadence, and what re-scoring costs and moves."""
     rescoring = rec.get("rescoring")
     if not rescoring:
         return None
     persons = rescoring.get("persons_at_last_snapshot")
     for_whom = f" for {persons:,} customers" if persons else ""
     text = (
-        f"Re-score every {rescoring['cadence_days']} days, about "
-        f"{rescoring['cost_seconds']:.1f} s{for_whom}: {rescoring['what'].rstrip('.')}."
+        f"About {rescoring['cost_seconds']:.1f} s{for_whom}: "
+        f"{rescoring['what'].rstrip('.')}."
     )
     moved = rescoring.get("moved_share_per_step_median")
     if moved is not None:
@@ -120,7 +121,7 @@ def _rescoring(rec: dict[str, Any]) -> str | None:
             f" About {moved:.1%} of the customers change segment at each re-scoring, "
             "with no retraining."
         )
-    return text
+    return {"title": f"Re-score every {rescoring['cadence_days']} days", "text": text}
 
 
 def _retraining(rec: dict[str, Any]) -> str:
