@@ -245,6 +245,7 @@ def test_synthetic_data_is_said_in_the_first_lines(synthetic_inputs):
     assert lines[2].startswith(f"> **{BANNER}**")
     assert "`data/01_raw/`" in lines[2] and "`make run`" in lines[2]
     assert all(f"`{name}`" in lines[2] for name in KAGGLE_FILES)
+    assert lines[3] == ""  # the quote ends before the next line
 
 
 @pytest.mark.parametrize("source", [{"kind": "real", "reason": "x"}, None])
