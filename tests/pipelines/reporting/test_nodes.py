@@ -103,6 +103,13 @@ def test_selection_reads_the_ranking_it_is_given(report_inputs):
         "Davies-Bouldin 0.900 (lower: segments less alike)",
     ]
     assert selection["runners_up"] == ["kmeans_k4", "gmm_k4_full"]
+    assert selection["why"] == [report_inputs["selection_report"]["why"]]
+    reasons = ["best mean rank", "stable: seed ARI median 0.998"]
+    listed = {**report_inputs["selection_report"], "why": reasons}
+    assert (
+        content_of({**report_inputs, "selection_report": listed})["selection"]["why"]
+        == reasons
+    )
     assert (selection["n_total"], selection["n_passing"]) == (4, 3)
     assert selection["per_algorithm"][0] == {
         "algorithm": "dbscan",
@@ -299,6 +306,7 @@ def test_html_is_self_contained_with_every_section(report_inputs):
     assert "Retrain every 6 weeks (likely between 4 and 8 weeks)" in html
     assert '<tr class="selected"><td>1</td><td>kmeans_k5</td>' in html
     assert "n_clusters between 4 and 8: rejected 1" in html
+    assert "<li>kmeans_k5 has the best mean rank (1.33)" in html
     assert "<strong>Sub-group:</strong> 52 repeat buyers" in html
     assert "<th>likely range</th><th>published</th>" in html
     # text from the inputs is escaped
@@ -317,6 +325,7 @@ def test_markdown_twin_carries_the_same_content(report_inputs):
     assert "- **Re-score every 7 days (frequent, cheap):** About 2.4 s" in markdown
     assert "| olist_orders_dataset.csv | 99,441 | 99,441 |" in markdown
     assert "| 1 | kmeans_k5 | kmeans | quantile |" in markdown
+    assert "**Why it won:**\n\n- kmeans_k5 has the best mean rank" in markdown
     assert "<div" not in markdown
     assert "Caveat" not in markdown
 

@@ -1,5 +1,6 @@
 """How the model was chosen: the winner, its metrics and features, the guards, the
-reasons and the runners-up, as the selection wrote them.
+reasons (``why``: one sentence or a list of them) and the runners-up, as the
+selection wrote them.
 
 The selection ranks the candidates once (``ranked_candidates``, ``position`` 1 =
 winner); the report only reads that order, it never ranks again.
@@ -30,6 +31,8 @@ COLUMNS = (
     "noise_share",
     *METRIC_WORDS,
     "mean_rank",
+    "seed_ari_median",
+    "bootstrap_ari_median",
 )
 
 
@@ -53,6 +56,7 @@ def selection_content(
     )
     rejected = selection_report["rejected_by_guard"]
     winner = selection_report["winner"]
+    why = selection_report["why"]
     columns = [c for c in COLUMNS if c in ranked_candidates.columns]
     per_algorithm = (
         pd.DataFrame(
@@ -76,7 +80,7 @@ def selection_content(
             ],
         },
         "features": list(selection_report["features"]),
-        "why": selection_report["why"],
+        "why": [why] if isinstance(why, str) else list(why),
         "rule": selection_report["rule"],
         "guards": [
             {"guard": label, "rejected": len(ids)} for label, ids in rejected.items()
