@@ -131,10 +131,12 @@ def test_maintenance_separates_rescoring_from_retraining(report_inputs):
     assert m["rescoring"] == {
         "title": "Re-score every 7 days",
         "text": "About 2.4 s for 4,300 customers: every 7 days, recompute the "
-        "features as of the day and apply the frozen model (no refit). About 3.1% of "
-        "the customers change segment at each re-scoring, with no retraining.",
+        "features as of the day and apply the frozen model (no refit). At each "
+        "re-scoring about 3.1% of the customers change segment, with no retraining.",
     }
-    assert m["measured"].endswith("(features: trailing window of 365 days).")
+    assert m["measured"].endswith(
+        "on the same customers, features over the trailing window of 365 days."
+    )
     assert "every 6 weeks" in m["retraining"]
     assert "below 0.8" in m["retraining"]
     assert m["curve"][2] == {
@@ -216,6 +218,25 @@ def test_older_recommendation_without_the_new_keys_still_reports(report_inputs):
     html = html_of(report_inputs, content)
     assert 'id="rescoring"' not in html
     assert "<th>published</th>" not in html
+
+
+def test_censored_and_point_intervals_read_plainly(report_inputs):
+    censored = with_recommendation(report_inputs, censored=True)
+    assert content_of(censored)["maintenance"]["headline"] == (
+        "Retrain at least every 6 weeks (the agreement never fell below the "
+        "threshold in the weeks observed)"
+    )
+    point = with_recommendation(report_inputs, retrain_period_interval_weeks=[6, 6])
+    assert content_of(point)["maintenance"]["headline"] == "Retrain every 6 weeks"
+    rescoring = {
+        **report_inputs["maintenance_recommendation"]["rescoring"],
+        "moved_share_per_step_median": 0.0002,
+    }
+    still = content_of(with_recommendation(report_inputs, rescoring=rescoring))
+    assert (
+        "At each re-scoring under 0.1% of the customers"
+        in (still["maintenance"]["rescoring"]["text"])
+    )
 
 
 def test_period_shorter_than_one_step_reads_as_every_step(report_inputs):

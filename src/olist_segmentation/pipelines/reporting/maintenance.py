@@ -95,12 +95,15 @@ def _headline(rec: dict[str, Any]) -> str:
         return "No retraining period was measured"
     if period == 0:
         return f"Retrain at every step of {rec.get('step_days', 0)} days"
+    if rec.get("censored"):
+        return (
+            f"Retrain at least every {period:g} weeks (the agreement never fell "
+            "below the threshold in the weeks observed)"
+        )
     text = f"Retrain every {period:g} weeks"
     interval = rec.get("retrain_period_interval_weeks")
-    if interval:
+    if interval and interval[0] != interval[1]:
         text += f" (likely between {interval[0]:g} and {interval[1]:g} weeks)"
-    if rec.get("censored"):
-        text += ", at least: agreement never fell below the threshold in the data"
     return text
 
 
@@ -117,9 +120,10 @@ def _rescoring(rec: dict[str, Any]) -> dict[str, str] | None:
     )
     moved = rescoring.get("moved_share_per_step_median")
     if moved is not None:
+        share = "under 0.1%" if moved < 0.001 else f"about {moved:.1%}"
         text += (
-            f" About {moved:.1%} of the customers change segment at each re-scoring, "
-            "with no retraining."
+            f" At each re-scoring {share} of the customers change segment, with no "
+            "retraining."
         )
     return {"title": f"Re-score every {rescoring['cadence_days']} days", "text": text}
 
@@ -175,7 +179,7 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
             f"A model frozen at {rec['t0']} was compared every {rec['step_days']} "
             f"days ({rec['n_snapshots']} snapshots) with a model retrained on that "
             "day's data, on the same customers"
-            + (f" (features: {rec['window']})." if rec.get("window") else ".")
+            + (f", features over the {rec['window']}." if rec.get("window") else ".")
             if {"t0", "step_days", "n_snapshots"} <= set(rec)
             else None
         ),
