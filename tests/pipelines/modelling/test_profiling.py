@@ -168,62 +168,71 @@ def test_repeat_buyers_inside_a_segment_are_a_described_subgroup():
     assert table.loc[0, "subgroups"] == "12 repeat buyers (10.7%)"
 
 
-def portrait(segment: int, size: int, one_time: bool = True, **effect: float):
-    return naming.Portrait(segment, size, pd.Series(effect, dtype=float), one_time)
+def portrait(segment: int, size: int, repeat_share: float = 0.0, **effect: float):
+    """A segment of ``size`` persons in a base where 3% are repeat buyers."""
+    return naming.Portrait(
+        segment, size, pd.Series(effect, dtype=float), repeat_share, 0.03
+    )
 
 
 @pytest.mark.parametrize(
-    ("effect", "one_time", "expected"),
+    ("effect", "repeat_share", "expected"),
     [
         (
             {"recency_days": -1.0, "frequency": 0.0, "monetary": 0.8},
-            True,
+            0.0,
             "recent big spenders",
         ),
         (
             {"recency_days": 1.0, "frequency": 0.0, "monetary": 0.8},
-            True,
+            0.0,
             "at-risk big spenders",
         ),
         (
             {"recency_days": 1.0, "frequency": -0.1, "monetary": 0.1},
-            True,
+            0.0,
             "dormant one-time buyers",
         ),
         (
             {"recency_days": -0.6, "frequency": 2.0, "monetary": 0.1},
-            False,
+            0.6,
             "loyal repeat buyers",
         ),
         (
             {"recency_days": 0.1, "frequency": 0.0, "monetary": 0.1},
-            False,
+            0.05,
             "mainstream customers",
         ),
         (
             {"recency_days": 0.0, "late_share": 3.0, "review_score_mean": -1.0},
-            True,
+            0.0,
             "customers unhappy after a late delivery",
         ),
         (
             {"recency_days": -0.9, "monetary": 0.5, "late_share": 2.0},
-            True,
+            0.0,
             "recent big spenders hit by late deliveries",
         ),
         (
             {"frequency": -0.1, "share_boleto": 2.0, "late_share": -0.3},
-            True,
+            0.0,
             "one-time buyers paying by boleto",
         ),
         (
+            # 15% repeat buyers: a strong frequency effect, yet not the name
+            {"frequency": 1.6, "share_voucher": 2.0},
+            0.15,
+            "customers paying with vouchers",
+        ),
+        (
             {"monetary": -0.7, "bad_review_share": 1.2},
-            True,
+            0.0,
             "small-basket buyers unhappy with their orders",
         ),
     ],
 )
-def test_rfm_names(effect, one_time, expected):
-    named = naming.base_name(portrait(0, 10, one_time, **effect), 0.25)
+def test_rfm_names(effect, repeat_share, expected):
+    named = naming.base_name(portrait(0, 10, repeat_share, **effect), 0.25)
     assert named.name == expected
     assert named.action
 

@@ -226,6 +226,11 @@ def test_censored_and_point_intervals_read_plainly(report_inputs):
         "Retrain at least every 6 weeks (the agreement never fell below the "
         "threshold in the weeks observed)"
     )
+    assert content_of(censored)["maintenance"]["retraining"].startswith(
+        "Retrain, that is fit the model again on fresh data, at least every 6 weeks: "
+        "over the 6 weeks observed, a freshly trained model kept agreeing with the "
+        "frozen one (adjusted Rand index at or above 0.8;"
+    )
     point = with_recommendation(report_inputs, retrain_period_interval_weeks=[6, 6])
     assert content_of(point)["maintenance"]["headline"] == "Retrain every 6 weeks"
     rescoring = {

@@ -37,7 +37,10 @@ class Portrait(NamedTuple):
     segment: int
     size: int
     effect: pd.Series  # feature -> effect size (modelled features only)
-    one_time: bool  # no more repeat buyers than the base
+    # Share of the segment's persons with two orders or more, and of the base's
+    # (NaN where frequency is unknown).
+    repeat_share: float
+    base_repeat_share: float
 
 
 class Named(NamedTuple):
@@ -66,16 +69,14 @@ def rfm_levels(portrait: Portrait, threshold: float) -> tuple[str, str, str]:
         _distinct(portrait.effect, (RECENCY,), threshold)
     ]
     frequency = ""
-    if FREQUENCY in portrait.effect.index and portrait.effect[FREQUENCY] >= threshold:
-        frequency = "repeat"
     monetary = _distinct(portrait.effect, MONETARY, threshold)
-    if (
-        portrait.one_time
-        and not frequency
-        and not monetary
-        and FREQUENCY in portrait.effect.index
-    ):
-        frequency = "one-time"
+    if FREQUENCY in portrait.effect.index:
+        # "repeat buyers" only where most of the segment are: a few repeat buyers
+        # in a segment are its sub-group, not its name.
+        if portrait.effect[FREQUENCY] >= threshold and portrait.repeat_share >= 0.5:
+            frequency = "repeat"
+        elif portrait.repeat_share <= portrait.base_repeat_share and not monetary:
+            frequency = "one-time"
     return recency, frequency, monetary
 
 

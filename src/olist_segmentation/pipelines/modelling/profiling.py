@@ -148,10 +148,10 @@ def profile_segments(
             segment=int(segment),
             size=len(index),
             effect=effects[segment][modelled],
-            one_time=bool(
-                FREQUENCY in values
-                and (values.loc[index, FREQUENCY] > 1).mean() <= repeat_base
-            ),
+            repeat_share=float((values.loc[index, FREQUENCY] > 1).mean())
+            if FREQUENCY in values
+            else np.nan,
+            base_repeat_share=repeat_base,
         )
         for segment, index in groups.items()
     ]

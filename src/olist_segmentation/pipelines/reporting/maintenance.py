@@ -144,11 +144,20 @@ def _retraining(rec: dict[str, Any]) -> str:
     period = rec.get("retrain_period_weeks")
     if period is None:
         return "The stability analysis did not measure a period."
+    censored = bool(rec.get("censored"))
     limit = (
-        f" (adjusted Rand index below {threshold}; 1 means identical segments)"
+        f" (adjusted Rand index {'at or above' if censored else 'below'} "
+        f"{threshold}; 1 means identical segments)"
         if threshold is not None
         else ""
     )
+    if censored:
+        return (
+            f"Retrain, that is fit the model again on fresh data, at least every "
+            f"{period:g} weeks: over the {period:g} weeks observed, a freshly trained "
+            f"model kept agreeing with the frozen one{limit}; retrain earlier if a "
+            "monitoring signal below fires."
+        )
     return (
         f"Retrain, that is fit the model again on fresh data, every {period:g} "
         "weeks: after that, a freshly trained model would put too many customers "
