@@ -97,8 +97,8 @@ def _headline(rec: dict[str, Any]) -> str:
         return f"Retrain at every step of {rec.get('step_days', 0)} days"
     if rec.get("censored"):
         return (
-            f"Retrain at least every {period:g} weeks (the agreement never fell "
-            "below the threshold in the weeks observed)"
+            f"Retrain every {period:g} weeks, or less often: the agreement never "
+            f"fell below the threshold in the {period:g} weeks observed"
         )
     text = f"Retrain every {period:g} weeks"
     interval = rec.get("retrain_period_interval_weeks")
@@ -153,10 +153,10 @@ def _retraining(rec: dict[str, Any]) -> str:
     )
     if censored:
         return (
-            f"Retrain, that is fit the model again on fresh data, at least every "
-            f"{period:g} weeks: over the {period:g} weeks observed, a freshly trained "
-            f"model kept agreeing with the frozen one{limit}; retrain earlier if a "
-            "monitoring signal below fires."
+            f"Retrain, that is fit the model again on fresh data, every {period:g} "
+            f"weeks or less often: over the {period:g} weeks observed, a freshly "
+            f"trained model kept agreeing with the frozen one{limit}, so a longer "
+            "period may hold too; retrain earlier if a monitoring signal below fires."
         )
     return (
         f"Retrain, that is fit the model again on fresh data, every {period:g} "
