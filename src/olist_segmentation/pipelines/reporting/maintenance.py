@@ -3,7 +3,7 @@
 It separates re-scoring (the frozen model applied to fresh features: cheap and
 frequent, because recency changes every day) from retraining (refitting the model,
 when a fresh fit would put too many customers elsewhere), gives the period with its
-interval, draws this project's agreement curve beside the published one, and
+interval, sets this project's agreement curve beside the published one, and
 recommends no period at all when the model is not stable against itself.
 Keys the stability pipeline writes only in some versions (band, interval,
 re-scoring, published curve, monitoring signals) are shown when present.
