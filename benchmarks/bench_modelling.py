@@ -82,10 +82,11 @@ def worker_features(project: Path, runs: int) -> dict:
     catalog = _context(project).catalog
     orders = catalog.load("primary_orders")
     items = catalog.load("primary_order_items")
+    reviews = catalog.load("primary_reviews")
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        features = build_customer_features(orders, items)
+        features = build_customer_features(orders, items, reviews)
         times.append(time.perf_counter() - started)
     SequentialRunner().run(pipelines["feature_engineering"], catalog)
     return {

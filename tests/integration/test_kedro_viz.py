@@ -86,7 +86,9 @@ def test_every_table_has_preview_settings(viz_project):
     tables = {
         name: entry
         for name, entry in _catalog_config(viz_project).items()
-        if str(entry.get("type", "")).startswith(("pandas.", "olist_segmentation."))
+        if str(entry.get("type", "")).startswith(
+            ("pandas.", "olist_segmentation.datasets.OlistCSVDataset")
+        )
     }
     assert tables
     without = sorted(

@@ -1,5 +1,6 @@
 """Custom Kedro datasets of the project."""
 
+from olist_segmentation.datasets.data_source import RawDataSourceDataset
 from olist_segmentation.datasets.olist_csv import OlistCSVDataset
 
-__all__ = ["OlistCSVDataset"]
+__all__ = ["OlistCSVDataset", "RawDataSourceDataset"]

@@ -12,6 +12,11 @@ that the synthetic data exercises the same reader as the real files:
 - text with commas, quotes or newlines is quoted, quotes doubled;
 - the translation file has a UTF-8 BOM, CRLF line endings and no final newline.
 
+Loading refuses, with one error naming the file, what cannot be read without
+guessing: another encoding (UTF-16, latin-1/cp1252), another delimiter (``;``,
+tab, ``|``) and a header line repeated inside the file. Quoting (every field,
+none, or only where needed) is standard CSV and reads alike.
+
 Saving never replaces a file that this dataset did not write itself (a user's
 real Kaggle file) unless ``overwrite`` is true: every file it writes is recorded
 with its MD5 in ``.synthetic_manifest.json`` beside it.
@@ -33,9 +38,12 @@ import pyarrow.csv as pa_csv
 from kedro.io.core import AbstractDataset, DatasetError, get_filepath_str
 
 MANIFEST = ".synthetic_manifest.json"
+OTHER_DELIMITERS = {";": "';'", "\t": "tab", "|": "'|'"}
+# Enough bytes to hold a header line of any Olist file.
+HEAD_BYTES = 1 << 16
 
 
-def _md5(path: Path) -> str:
+def md5(path: Path) -> str:
     digest = hashlib.md5()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -62,6 +70,63 @@ def _read_with_arrow(path: Path) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _not_utf8(path: Path) -> DatasetError:
+    """The error of a file that is not UTF-8: where the first bad byte is."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        where = f"at byte {exc.start} (line {line})"
+    else:  # pragma: no cover - only called after a decoding error
+        where = "somewhere"
+    return DatasetError(
+        f"{path.name}: rule 'valid UTF-8' broken {where}: the file is in another "
+        "encoding (latin-1 or cp1252, as some spreadsheets save?). Re-save it as "
+        "UTF-8; the encoding is not guessed."
+    )
+
+
+def check_format(path: Path) -> None:
+    """Refuse a file in UTF-16 or whose header is not comma-separated."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise DatasetError(
+            f"{path.name}: rule 'valid UTF-8' broken: the file is UTF-16 (as "
+            "spreadsheets save 'Unicode text'). Re-save it as UTF-8 CSV."
+        )
+    header = head.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    if "," in header:
+        return
+    for delimiter, name in OTHER_DELIMITERS.items():
+        if delimiter in header:
+            raise DatasetError(
+                f"{path.name}: rule 'comma-separated' broken: the header is "
+                f"separated by {name}, not ','. Re-save the file with ',' as the "
+                "delimiter; the delimiter is not guessed."
+            )
+
+
+def check_single_header(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a file whose header line comes back among its data rows."""
+    if frame.empty:
+        return
+    first = frame.columns[0]
+    candidates = frame.index[(frame[first] == first).to_numpy(dtype=bool)]
+    if not len(candidates):
+        return
+    rows = frame.loc[candidates]
+    repeated = candidates[(rows == list(frame.columns)).all(axis=1).to_numpy()]
+    if len(repeated):
+        shown = ", ".join(str(row + 1) for row in repeated[:5])
+        raise DatasetError(
+            f"{path.name}: rule 'one header line' broken: the header is repeated "
+            f"inside the file in {len(repeated)} row(s) (data row {shown}; files "
+            "appended together?). Remove the repeated header lines."
+        )
+
+
 def _read_with_pandas(path: Path) -> pd.DataFrame:
     """Read every column as text with pandas, turning its errors into rules."""
     try:
@@ -73,9 +138,7 @@ def _read_with_pandas(path: Path) -> pd.DataFrame:
             encoding="utf-8-sig",
         )
     except UnicodeDecodeError as exc:
-        raise DatasetError(
-            f"{path.name}: rule 'valid UTF-8' broken at byte {exc.start}"
-        ) from exc
+        raise _not_utf8(path) from exc
     except pd.errors.EmptyDataError as exc:
         raise DatasetError(
             f"{path.name}: rule 'not empty' broken: the file is empty"
@@ -158,13 +221,16 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
                 f"{path.name}: file not found at {path}. Put the Kaggle Olist CSVs in "
                 f"{path.parent} or run `kedro run --pipelines=synthetic`."
             )
+        check_format(path)
         try:
-            return _read_with_arrow(path)
+            frame = _read_with_arrow(path)
         except (pa.ArrowInvalid, UnicodeDecodeError, csv.Error, ValueError):
             # Arrow refuses what pandas reports best (bad UTF-8, an empty file,
             # ragged rows): the slower parser gives the same frame or the
             # precise error.
-            return _read_with_pandas(path)
+            frame = _read_with_pandas(path)
+        check_single_header(path, frame)
+        return frame
 
     def save(self, data: pd.DataFrame) -> None:
         path = Path(get_filepath_str(self._filepath, "file"))
@@ -175,7 +241,7 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         if (
             path.exists()
             and not self._overwrite
-            and manifest.get(path.name) != _md5(path)
+            and manifest.get(path.name) != md5(path)
         ):
             raise DatasetError(
                 f"{path}: refusing to overwrite a file the synthetic generator did not "
@@ -196,5 +262,5 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         with path.open("wb") as handle:
             handle.write(("\ufeff" if self._bom else "").encode() + head)
             handle.write(body)
-        manifest[path.name] = _md5(path)
+        manifest[path.name] = md5(path)
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))

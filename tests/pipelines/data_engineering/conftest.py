@@ -26,6 +26,7 @@ PERSISTED = (
     "primary_orders",
     "primary_order_items",
     "primary_persons",
+    "primary_reviews",
 )
 
 
@@ -59,6 +60,9 @@ def run_in_memory(
         name: MemoryDataset(frame) for name, frame in tables.items()
     }
     datasets["params:data_engineering"] = MemoryDataset(params, copy_mode="assign")
+    datasets.setdefault(
+        "raw_data_source", MemoryDataset({"kind": "real", "reason": "tiny tables"})
+    )
     for name in PERSISTED:
         datasets[name] = ParquetDataset(filepath=str(folder / f"{name}.parquet"))
     catalog = DataCatalog(datasets)

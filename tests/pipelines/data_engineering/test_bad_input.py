@@ -141,8 +141,46 @@ def unknown_status() -> None:
     set_cell("raw_orders", "order_status", 0, "lost_in_transit")
 
 
-def zip_without_leading_zero() -> None:
-    set_cell("raw_geolocation", "geolocation_zip_code_prefix", 0, "1001")
+def zip_with_six_digits() -> None:
+    set_cell("raw_geolocation", "geolocation_zip_code_prefix", 0, "010010")
+
+
+def semicolon_delimiter() -> None:
+    path = RAW / "olist_customers_dataset.csv"
+    tiny_raw_tables()["raw_customers"].to_csv(path, sep=";", index=False)
+
+
+def tab_delimiter() -> None:
+    tiny_raw_tables()["raw_sellers"].to_csv(
+        file_of("raw_sellers"), sep="\t", index=False
+    )
+
+
+def day_first_dates() -> None:
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        stamps = pd.to_datetime(frame["order_purchase_timestamp"])
+        return frame.assign(
+            order_purchase_timestamp=stamps.dt.strftime("%d/%m/%Y %H:%M")
+        )
+
+    rewrite("raw_orders", change)
+
+
+def header_repeated_inside() -> None:
+    path = file_of("raw_orders")
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join([*lines[:3], lines[0], *lines[3:]]))
+
+
+def latin1_encoding() -> None:
+    path = file_of("raw_sellers")
+    text = path.read_text().replace("campinas", "são josé dos campos")
+    path.write_bytes(text.encode("cp1252"))
+
+
+def utf16_encoding() -> None:
+    path = file_of("raw_sellers")
+    path.write_bytes(path.read_text().encode("utf-16"))
 
 
 ERRORS = {
@@ -242,10 +280,46 @@ ERRORS = {
         RawDataError,
         ["olist_orders_dataset.csv", "'order_status'", "one of", "'lost_in_transit'"],
     ),
-    "zip prefix without its leading zero": (
-        zip_without_leading_zero,
+    "zip prefix of six digits": (
+        zip_with_six_digits,
         RawDataError,
-        ["olist_geolocation_dataset.csv", "5-digit zip prefix", "'1001'"],
+        ["olist_geolocation_dataset.csv", "5-digit zip prefix", "1 row", "'010010'"],
+    ),
+    "semicolon delimiter": (
+        semicolon_delimiter,
+        DatasetError,
+        ["olist_customers_dataset.csv", "'comma-separated'", "separated by ';'"],
+    ),
+    "tab delimiter": (
+        tab_delimiter,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'comma-separated'", "separated by tab"],
+    ),
+    "day-first dates": (
+        day_first_dates,
+        RawDataError,
+        [
+            "olist_orders_dataset.csv",
+            "'order_purchase_timestamp'",
+            "timestamp YYYY-MM-DD HH:MM:SS",
+            "4 rows",
+            "'02/10/2017 10:56'",
+        ],
+    ),
+    "header repeated inside the file": (
+        header_repeated_inside,
+        DatasetError,
+        ["olist_orders_dataset.csv", "'one header line'", "in 1 row(s)", "row 3"],
+    ),
+    "latin-1 encoding": (
+        latin1_encoding,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'valid UTF-8'", "line 2", "latin-1"],
+    ),
+    "UTF-16 encoding": (
+        utf16_encoding,
+        DatasetError,
+        ["olist_sellers_dataset.csv", "'valid UTF-8'", "UTF-16"],
     ),
 }
 
@@ -277,16 +351,17 @@ def test_point_outside_brazil_is_dropped_and_counted(tiny_project):
     assert rules["rules"]["zip_prefix_only_outside_brazil"]["count"] == 1
     sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
     assert sellers["rules"]["seller_zip_prefix_without_geolocation"]["count"] == 1
+    source = latest_report(tiny_project)["data_source"]
+    assert source["kind"] == "real" and ".synthetic_manifest.json" in source["reason"]
     assert len(catalog.load("primary_order_items")) == 4
 
 
-def test_undeclared_column_is_ignored(tiny_project):
+def test_undeclared_column_is_ignored_and_counted(tiny_project):
     rewrite("raw_sellers", lambda frame: frame.assign(seller_rating="5"))
     run_through_catalog(tiny_project)
-    assert (
-        latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]["rows_kept"]
-        == 2
-    )
+    sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
+    assert sellers["rows_kept"] == 2
+    assert sellers["rules"]["undeclared_columns_ignored"]["count"] == 1
 
 
 def kedro_run(project: Path) -> subprocess.CompletedProcess:
@@ -332,6 +407,15 @@ def test_kedro_run_fails_clearly_and_keeps_earlier_outputs(tiny_project):
     assert done.returncode != 0
     assert "olist_sellers_dataset.csv: rule 'valid UTF-8' broken" in (
         done.stdout + done.stderr
+    )
+
+    write_raw_csvs(tiny_raw_tables(), RAW)
+    semicolon_delimiter()
+    done = kedro_run(tiny_project)
+    assert done.returncode != 0
+    assert (
+        "olist_customers_dataset.csv: rule 'comma-separated' broken: the header is "
+        "separated by ';'" in done.stdout + done.stderr
     )
 
     assert snapshot(tiny_project / "data" / "08_reporting") == before

@@ -31,7 +31,8 @@ from .tiny_raw import hex_id
 
 def typed(raw_tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {
-        name: parse_table(raw_tables[f"raw_{name}"], SCHEMAS[name]) for name in SCHEMAS
+        name: parse_table(raw_tables[f"raw_{name}"], SCHEMAS[name])[0]
+        for name in SCHEMAS
     }
 
 
@@ -61,7 +62,17 @@ def test_parse_table_gives_declared_types(raw_tables):
 def test_every_node_validator_is_named_after_its_table(raw_tables):
     validate = nodes.make_validator("sellers")
     assert validate.__name__ == "validate_sellers"
-    assert len(validate(raw_tables["raw_sellers"])) == 2
+    table, report = validate(raw_tables["raw_sellers"])
+    assert len(table) == 2
+    assert report == {
+        "sellers": {
+            "rules": {
+                "undeclared_columns_ignored": 0,
+                "columns_in_another_order": 0,
+                "zip_prefix_left_padded": 0,
+            }
+        }
+    }
 
 
 def test_unparseable_date_names_file_column_rule_and_count(raw_tables):
@@ -99,7 +110,7 @@ def test_several_broken_rules_of_a_table_are_listed_in_one_error(raw_tables):
         ("orders", "order_status", "lost", "one of"),
         ("orders", "order_estimated_delivery_date", np.nan, "not null"),
         ("orders", "order_approved_at", "1899-01-01 00:00:00", "between"),
-        ("customers", "customer_zip_code_prefix", "1001", "5-digit zip prefix"),
+        ("customers", "customer_zip_code_prefix", "1001A", "5-digit zip prefix"),
         ("customers", "customer_state", "XX", "one of"),
         ("order_reviews", "review_score", "6", "review_score <= 5"),
         ("order_payments", "payment_value", "inf", "number"),
@@ -149,9 +160,38 @@ def test_header_only_is_an_error(raw_tables):
     assert (violation.rule, violation.count) == ("at least one data row", 0)
 
 
-def test_undeclared_column_is_ignored(raw_tables):
-    raw = raw_tables["raw_sellers"].assign(extra="x")
-    assert "extra" not in parse_table(raw, SCHEMAS["sellers"]).columns
+def test_undeclared_columns_are_ignored_and_counted(raw_tables):
+    raw = raw_tables["raw_sellers"].assign(extra="x", other="y")
+    table, repairs = parse_table(raw, SCHEMAS["sellers"])
+    assert "extra" not in table.columns and "other" not in table.columns
+    assert repairs["undeclared_columns_ignored"] == 2
+
+
+def test_columns_in_another_order_are_read_by_name_and_counted(raw_tables):
+    raw = raw_tables["raw_sellers"]
+    reordered = raw[list(reversed(raw.columns))]
+    table, repairs = parse_table(reordered, SCHEMAS["sellers"])
+    pd.testing.assert_frame_equal(table, parse_table(raw, SCHEMAS["sellers"])[0])
+    assert repairs["columns_in_another_order"] == 4
+
+
+def test_short_zip_prefixes_are_left_padded_and_counted(raw_tables):
+    raw = raw_tables["raw_geolocation"].copy()
+    raw.loc[[0, 1], "geolocation_zip_code_prefix"] = ["1001", "7"]
+    table, repairs = parse_table(raw, SCHEMAS["geolocation"])
+    assert table["geolocation_zip_code_prefix"].iloc[:2].tolist() == ["01001", "00007"]
+    assert repairs["zip_prefix_left_padded"] == 2
+
+
+@pytest.mark.parametrize("value", ["123456", "1001.0", "01-001", "ABCDE"])
+def test_zip_prefixes_that_padding_cannot_repair_are_refused(raw_tables, value):
+    raw = raw_tables["raw_sellers"].copy()
+    raw.loc[0, "seller_zip_code_prefix"] = value
+    (violation,) = broken(raw, "sellers").violations
+    assert (violation.column, violation.rule) == (
+        "seller_zip_code_prefix",
+        "5-digit zip prefix",
+    )
 
 
 # --- clean ----------------------------------------------------------------------
@@ -442,7 +482,7 @@ def test_real_files_validate_and_clean(real_olist_dir):
         name: parse_table(
             OlistCSVDataset(str(real_olist_dir / SCHEMAS[name].file)).load(),
             SCHEMAS[name],
-        )
+        )[0]
         for name in REAL_FILES
     }
     assert len(tables["order_payments"]) == 103_886

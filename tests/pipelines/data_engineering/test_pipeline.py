@@ -76,6 +76,7 @@ CONTRACT = {
         "first_purchase_ts": TS,
         "n_orders": U16,
     },
+    "primary_reviews": {"order_key": U32, "review_score": U8, "review_ts": TS},
     "id_map": {"id_kind": "category", "key": U32, "olist_id": "str"},
 }
 
@@ -135,6 +136,19 @@ def test_primary_orders_values(outputs):
     assert o4["delivery_delay_days"] == pytest.approx(10.5)
 
 
+def test_primary_reviews_keep_every_review_with_its_own_date(outputs):
+    reviews = outputs["primary_reviews"]
+    id_map = outputs["id_map"]
+    o1 = reviews[reviews["order_key"] == key_of(id_map, "order_id", "o1")]
+    assert o1["review_score"].tolist() == [5, 3]
+    assert o1["review_ts"].tolist() == [
+        pd.Timestamp("2017-10-11"),
+        pd.Timestamp("2017-10-13"),
+    ]
+    assert len(reviews) == 4  # r1 rates o1 and o4
+    assert reviews["order_key"].is_monotonic_increasing
+
+
 def test_items_distance_and_persons(outputs):
     items = outputs["primary_order_items"]
     assert len(items) == 4
@@ -177,6 +191,7 @@ def test_id_map_traces_every_key_back(outputs, raw_tables):
 
 def test_data_quality_report(outputs):
     report = outputs["data_quality_report"]
+    assert report["data_source"] == {"kind": "real", "reason": "tiny tables"}
     tables = report["tables"]
     assert len(tables) == 9
     assert tables["olist_customers_dataset.csv"]["rows_read"] == 5
@@ -236,7 +251,10 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     assert orders.loc[delivered, "delivery_days"].ge(0).all()
     assert orders.loc[~delivered, "delivery_delay_days"].isna().all()
     assert items["distance_km"].between(0, 5000).all()
-    report = catalog.load("data_quality_report")["tables"]
+    report = catalog.load("data_quality_report")
+    assert report["data_source"]["kind"] == "synthetic"
+    assert "synthetic generator" in report["data_source"]["reason"]
+    report = report["tables"]
     geolocation = report["olist_geolocation_dataset.csv"]
     assert geolocation["rows_read"] == len(raw["geolocation"])
     assert geolocation["rows_kept"] == (

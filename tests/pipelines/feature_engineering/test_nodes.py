@@ -16,8 +16,8 @@ from .tiny_primary import SNAPSHOT, make_frames, make_order
 
 
 def test_features_one_row_per_person_with_a_delivered_order(history):
-    orders, items = make_frames(*history)
-    features = build_customer_features(orders, items, SNAPSHOT)
+    orders, items, reviews = make_frames(*history)
+    features = build_customer_features(orders, items, reviews, SNAPSHOT)
     assert list(features.columns) == ["person_key", *FEATURE_COLUMNS]
     assert features["person_key"].tolist() == [1, 2]
     assert features["person_key"].dtype == "uint32"
@@ -48,8 +48,10 @@ def test_features_one_row_per_person_with_a_delivered_order(history):
 
 
 def test_snapshot_defaults_to_last_purchase(history):
-    orders, items = make_frames(*history)
-    features = compute_customer_features(orders, items, {"snapshot_date": None})
+    orders, items, reviews = make_frames(*history)
+    features = compute_customer_features(
+        orders, items, reviews, {"snapshot_date": None}
+    )
     # last purchase is 2017-12-20; person 2's order (2017-12-01) arrives 12-11
     assert features["person_key"].tolist() == [1, 2]
     assert features.set_index("person_key").loc[2, "recency_days"] == 19
@@ -79,20 +81,51 @@ def test_future_events_do_not_change_features(history):
     pd.testing.assert_frame_equal(before, after)
 
 
+def test_a_second_review_after_the_snapshot_does_not_leak_in(history):
+    """Order 1 (score 5 on 2017-06-12) gets a second review: a 1 before the
+    snapshot counts, a 1 after it does not (the order's score stays 5)."""
+    rows, items = history
+    before, after, counted = (
+        build_customer_features(*make_frames(rows, items, extra), SNAPSHOT)
+        .set_index("person_key")
+        .loc[1]
+        for extra in ((), ((1, 1.0, "2018-01-02"),), ((1, 1.0, "2017-12-31"),))
+    )
+    pd.testing.assert_series_equal(before, after)
+    assert before["review_score_mean"] == pytest.approx((5 + 1) / 2)
+    # order 1 now scores (5 + 1) / 2 = 3, order 2 still 1
+    assert counted["review_score_mean"] == pytest.approx((3 + 1) / 2)
+    assert counted["bad_review_share"] == pytest.approx(0.5)
+    assert counted["review_share"] == 1
+
+
+def test_a_review_dated_at_the_snapshot_counts(history):
+    rows, items = history
+    rows = [dict(row) for row in rows]
+    rows[2].update(review_score=2.0, review_ts=SNAPSHOT)
+    features = build_customer_features(*make_frames(rows, items), SNAPSHOT)
+    two = features.set_index("person_key").loc[2]
+    assert (two["review_score_mean"], two["review_share"]) == (2.0, 1.0)
+
+
 def test_snapshot_before_any_delivery_gives_empty_frame(history):
-    orders, items = make_frames(*history)
-    features = build_customer_features(orders, items, "2016-01-01")
+    orders, items, reviews = make_frames(*history)
+    features = build_customer_features(orders, items, reviews, "2016-01-01")
     assert features.empty
     assert list(features.columns) == ["person_key", *FEATURE_COLUMNS]
 
 
 def test_missing_column_names_table_and_column(history):
-    orders, items = make_frames(*history)
-    with pytest.raises(ValueError, match=r"primary_orders.*review_ts"):
-        build_customer_features(orders.drop(columns="review_ts"), items, SNAPSHOT)
+    orders, items, reviews = make_frames(*history)
+    with pytest.raises(ValueError, match=r"primary_reviews.*review_ts"):
+        build_customer_features(
+            orders, items, reviews.drop(columns="review_ts"), SNAPSHOT
+        )
 
 
 def test_unknown_parameter_fails(history):
-    orders, items = make_frames(*history)
+    orders, items, reviews = make_frames(*history)
     with pytest.raises(ValueError, match="snapshot_dat"):
-        compute_customer_features(orders, items, {"snapshot_dat": "2018-01-01"})
+        compute_customer_features(
+            orders, items, reviews, {"snapshot_dat": "2018-01-01"}
+        )

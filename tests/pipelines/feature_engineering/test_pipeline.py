@@ -11,11 +11,12 @@ from .tiny_primary import make_frames
 
 
 def test_pipeline_writes_customer_features(history):
-    orders, items = make_frames(*history)
+    orders, items, reviews = make_frames(*history)
     catalog = DataCatalog(
         {
             "primary_orders": MemoryDataset(orders),
             "primary_order_items": MemoryDataset(items),
+            "primary_reviews": MemoryDataset(reviews),
             "params:feature_engineering": MemoryDataset(
                 {"snapshot_date": "2018-01-01", "bad_review_max": 2}
             ),

@@ -49,7 +49,16 @@ def make_order(order_key: int, person_key: int, purchase: str, **overrides) -> d
     return row
 
 
-def make_frames(rows: list[dict], items: list[tuple[int, str]]):
+def make_frames(
+    rows: list[dict],
+    items: list[tuple[int, str]],
+    later_reviews: tuple[tuple[int, float, str], ...] = (),
+):
+    """``primary_orders``, ``primary_order_items`` and ``primary_reviews``.
+
+    Each order with a ``review_ts`` has one review (its score, its date);
+    ``later_reviews`` adds further ``(order_key, score, date)`` reviews.
+    """
     orders = pd.DataFrame(rows)
     for column in ("order_key", "person_key", "customer_key"):
         orders[column] = orders[column].astype("uint32")
@@ -58,7 +67,19 @@ def make_frames(rows: list[dict], items: list[tuple[int, str]]):
     order_items = pd.DataFrame(items, columns=["order_key", "category"])
     order_items["order_key"] = order_items["order_key"].astype("uint32")
     order_items["category"] = order_items["category"].astype("category")
-    return orders, order_items
+    reviewed = orders[orders["review_ts"].notna()]
+    reviews = pd.concat(
+        [
+            reviewed[["order_key", "review_score", "review_ts"]],
+            pd.DataFrame(
+                later_reviews, columns=["order_key", "review_score", "review_ts"]
+            ),
+        ],
+        ignore_index=True,
+    ).astype(
+        {"order_key": "uint32", "review_score": "uint8", "review_ts": "datetime64[ns]"}
+    )
+    return orders, order_items, reviews
 
 
 def history_rows():

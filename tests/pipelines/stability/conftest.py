@@ -83,6 +83,13 @@ def make_primary_tables(
     return orders, items
 
 
+def reviews_of(orders: pd.DataFrame) -> pd.DataFrame:
+    """``primary_reviews``: the one review of each reviewed order."""
+    return orders.loc[
+        orders["review_ts"].notna(), ["order_key", "review_score", "review_ts"]
+    ]
+
+
 @pytest.fixture(scope="module")
 def primary_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(primary_orders, primary_order_items)`` with a shift planted at ``SHIFT``."""

@@ -9,7 +9,7 @@ import pytest
 from olist_segmentation.pipelines.stability import nodes
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
-from .conftest import SHIFT
+from .conftest import SHIFT, reviews_of
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +28,19 @@ def evaluated(primary_tables):
     params = {"t0": "2017-09-01", "step_days": 28, "min_persons_t0": 50}
     feature_params = {"bad_review_max": 2}
     plan = nodes.plan_snapshots(orders, params)
-    m0, f0 = nodes.fit_reference_model(orders, items, spec, plan, feature_params)
+    m0, f0 = nodes.fit_reference_model(
+        orders, items, reviews_of(orders), spec, plan, feature_params
+    )
     final = nodes.fit_spec(
-        spec, nodes.features_as_of(orders, items, plan["data_end"], feature_params)
+        spec,
+        nodes.features_as_of(
+            orders, items, reviews_of(orders), plan["data_end"], feature_params
+        ),
     )
     snapshots = nodes.evaluate_snapshots(
         orders=orders,
         order_items=items,
+        reviews=reviews_of(orders),
         selected_spec=spec,
         reference_model=m0,
         reference_features=f0,
@@ -99,10 +105,13 @@ def test_recent_joiners_mix_shows_the_planted_persona(evaluated, primary_tables)
     # segments by spending only: T0's joiners are half small, half big spenders
     spec = {**evaluated["spec"], "features": ["monetary"]}
     plan, params = evaluated["plan"], evaluated["params"]
-    m0, f0 = nodes.fit_reference_model(orders, items, spec, plan, {})
+    m0, f0 = nodes.fit_reference_model(
+        orders, items, reviews_of(orders), spec, plan, {}
+    )
     snaps = nodes.evaluate_snapshots(
         orders=orders,
         order_items=items,
+        reviews=reviews_of(orders),
         selected_spec=spec,
         reference_model=m0,
         reference_features=f0,

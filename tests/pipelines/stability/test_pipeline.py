@@ -11,7 +11,7 @@ from kedro.runner import SequentialRunner
 
 from olist_segmentation.pipelines.stability import create_pipeline, nodes
 
-from .conftest import SHIFT
+from .conftest import SHIFT, reviews_of
 
 CATALOG_FILE = Path(__file__).resolve().parents[3] / "conf/base/catalog_stability.yml"
 
@@ -32,11 +32,15 @@ def test_stability_pipeline_end_to_end(
 ):
     orders, items = primary_tables
     production = nodes.fit_spec(
-        kmeans_spec, nodes.features_as_of(orders, items, "2018-08-01", feature_params)
+        kmeans_spec,
+        nodes.features_as_of(
+            orders, items, reviews_of(orders), "2018-08-01", feature_params
+        ),
     )
     inputs = {
         "primary_orders": MemoryDataset(orders),
         "primary_order_items": MemoryDataset(items),
+        "primary_reviews": MemoryDataset(reviews_of(orders)),
         "selected_spec": MemoryDataset(kmeans_spec),
         "segmentation_model": MemoryDataset(production, copy_mode="assign"),
         "params:stability": MemoryDataset(stability_params),

@@ -17,7 +17,13 @@ import pandas as pd
 from . import clean, geo, primary
 from .params import DataEngineeringParams
 from .rekey import rekey
-from .rules import merge_parts, merge_reports, rule_counts, table_counts
+from .rules import (
+    merge_parts,
+    merge_reports,
+    repair_counts,
+    rule_counts,
+    table_counts,
+)
 from .schema import SCHEMAS
 from .validation import parse_table
 
@@ -34,12 +40,18 @@ CLEANED_TABLES = (
 )
 
 
-def make_validator(table: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    """A node function parsing the raw text ``table`` against its declared schema."""
+def make_validator(
+    table: str,
+) -> Callable[[pd.DataFrame], tuple[pd.DataFrame, dict[str, Any]]]:
+    """A node function parsing the raw text ``table`` against its declared schema.
+
+    It returns the typed table and the report entry of the repairs it made.
+    """
     schema = SCHEMAS[table]
 
-    def validate(raw: pd.DataFrame) -> pd.DataFrame:
-        return parse_table(raw, schema)
+    def validate(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+        typed, repairs = parse_table(raw, schema)
+        return typed, repair_counts(table, repairs)
 
     validate.__name__ = validate.__qualname__ = f"validate_{table}"
     validate.__doc__ = f"Parse and validate {schema.file} against its declared schema."
@@ -195,6 +207,11 @@ def build_primary_orders(
     )
 
 
+def build_primary_reviews(order_reviews: pd.DataFrame) -> pd.DataFrame:
+    """``primary_reviews``: one row per review (order_key, review_score, review_ts)."""
+    return primary.build_reviews(order_reviews)
+
+
 def build_primary_persons(
     located_customers: pd.DataFrame, orders: pd.DataFrame
 ) -> pd.DataFrame:
@@ -203,9 +220,19 @@ def build_primary_persons(
 
 
 def build_data_quality_report(
+    data_source: dict[str, str],
     clean_report: dict[str, Any],
     geolocation_report: dict[str, Any],
     parties_report: dict[str, Any],
+    *repair_reports: dict[str, Any],
 ) -> dict[str, Any]:
-    """Rows read and kept per Kaggle file, each rule with its count and action."""
-    return {"tables": merge_reports(clean_report, geolocation_report, parties_report)}
+    """Where the data comes from; rows read and kept per Kaggle file, each rule or
+    repair with its count and action."""
+    if data_source["kind"] == "synthetic":
+        logger.warning("raw data is synthetic: %s", data_source["reason"])
+    return {
+        "data_source": dict(data_source),
+        "tables": merge_reports(
+            *repair_reports, clean_report, geolocation_report, parties_report
+        ),
+    }

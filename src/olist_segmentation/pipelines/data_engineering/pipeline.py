@@ -10,6 +10,7 @@ from .nodes import (
     build_primary_order_items,
     build_primary_orders,
     build_primary_persons,
+    build_primary_reviews,
     clean_tables,
     geolocate_parties,
     locate_zip_prefixes,
@@ -25,7 +26,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
         Node(
             func=make_validator(table),
             inputs=f"raw_{table}",
-            outputs=f"typed_{table}",
+            outputs=[f"typed_{table}", f"repairs_{table}"],
             name=f"validate_{table}",
             tags=["validate"],
         )
@@ -94,6 +95,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 tags=["primary"],
             ),
             Node(
+                func=build_primary_reviews,
+                inputs="keyed_order_reviews",
+                outputs="primary_reviews",
+                name="build_primary_reviews",
+                tags=["primary"],
+            ),
+            Node(
                 func=build_primary_persons,
                 inputs=["located_customers", "keyed_orders"],
                 outputs="primary_persons",
@@ -102,7 +110,13 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             ),
             Node(
                 func=build_data_quality_report,
-                inputs=["clean_report", "geolocation_report", "parties_report"],
+                inputs=[
+                    "raw_data_source",
+                    "clean_report",
+                    "geolocation_report",
+                    "parties_report",
+                    *(f"repairs_{table}" for table in SCHEMAS),
+                ],
                 outputs="data_quality_report",
                 name="build_data_quality_report",
                 tags=["report"],

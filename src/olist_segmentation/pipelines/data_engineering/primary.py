@@ -233,6 +233,18 @@ def build_orders(
     return table
 
 
+def build_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
+    """One row per review: the order it rates, its score and when it was written."""
+    table = pd.DataFrame(
+        {
+            "order_key": reviews["order_key"].to_numpy(dtype=np.uint32),
+            "review_score": reviews["review_score"].to_numpy().astype(np.uint8),
+            "review_ts": reviews["review_creation_date"].astype("datetime64[ns]"),
+        }
+    )
+    return table.sort_values(["order_key", "review_ts"], ignore_index=True)
+
+
 def build_persons(customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     """One row per person: place of the latest order, first purchase, order count."""
     purchase = lookup(

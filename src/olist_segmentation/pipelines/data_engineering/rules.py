@@ -60,7 +60,9 @@ RULES: dict[str, tuple[str, str]] = {
     "order_without_review": ("orders", "kept: review_score NaN, review_ts NaT"),
     "order_with_several_reviews": (
         "order_reviews",
-        "review_score = mean of the order's reviews, review_ts = the first one",
+        "primary_orders: review_score = mean of the order's reviews, review_ts = "
+        "the first one; primary_reviews keeps each review with its own date (the "
+        "features count a review only from that date)",
     ),
     "review_id_on_several_orders": (
         "order_reviews",
@@ -91,6 +93,23 @@ RULES: dict[str, tuple[str, str]] = {
         "no prefix and no state point: lat/lng NaN, distance NaN",
     ),
 }
+
+
+# Repairs of what re-saving a file changes without losing information; they
+# apply to any raw file. rule id -> action
+REPAIRS: dict[str, str] = {
+    "zip_prefix_left_padded": "prefix of 1 to 4 digits left-padded with zeros to 5 "
+    "(pandas, spreadsheets and database exports read prefixes as numbers)",
+    "columns_in_another_order": "columns read by name (count: columns not at "
+    "Kaggle's position)",
+    "undeclared_columns_ignored": "columns the contract does not declare are not "
+    "read (count: columns; their names are in the log)",
+}
+
+
+def repair_counts(table: str, counts: dict[str, int]) -> dict[str, Any]:
+    """The report entry of the repairs made while reading one raw table."""
+    return {table: {"rules": {rule: int(count) for rule, count in counts.items()}}}
 
 
 def table_counts(table: str, rows_read: int, rows_kept: int) -> dict[str, Any]:
@@ -129,7 +148,10 @@ def merge_reports(*parts: dict[str, Any]) -> dict[str, Any]:
             "rows_read": entry.get("rows_read"),
             "rows_kept": entry.get("rows_kept"),
             "rules": {
-                rule: {"count": count, "action": RULES[rule][1]}
+                rule: {
+                    "count": count,
+                    "action": RULES[rule][1] if rule in RULES else REPAIRS[rule],
+                }
                 for rule, count in sorted(entry.get("rules", {}).items())
             },
         }

@@ -4,6 +4,11 @@ Everything that would make a result wrong raises one ``RawDataError`` that names
 the Kaggle file, the column, the rule, how many rows break it and a few example
 values. Within a table every broken rule is listed in the same exception, so
 that a user can fix a file in one pass.
+
+What a file re-saved by pandas, a spreadsheet or a database export changes
+without losing information is repaired and counted (``REPAIRS`` in ``rules``):
+zip prefixes of 1 to 4 digits are left-padded to 5, columns are read by name
+whatever their order, undeclared columns are ignored.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ logger = logging.getLogger(__name__)
 MAX_EXAMPLES = 5
 ID_PATTERN = r"[0-9a-f]{32}"
 ZIP_PATTERN = r"[0-9]{5}"
+SHORT_ZIP_PATTERN = r"[0-9]{1,4}"
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,8 @@ def examples(values: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
     )
 
 
-def _check_columns(raw: pd.DataFrame, schema: TableSchema) -> None:
+def _check_columns(raw: pd.DataFrame, schema: TableSchema) -> dict[str, int]:
+    """Raise on a missing column; count the undeclared and the misplaced ones."""
     found = [str(column) for column in raw.columns]
     missing = [name for name in schema.column_names if name not in found]
     unexpected = [name for name in found if name not in schema.column_names]
@@ -93,6 +100,25 @@ def _check_columns(raw: pd.DataFrame, schema: TableSchema) -> None:
         raise RawDataError(
             [Violation(schema.file, "(all)", "at least one data row", 0)]
         )
+    declared = [name for name in found if name in schema.column_names]
+    misplaced = sum(a != b for a, b in zip(declared, schema.column_names, strict=True))
+    if misplaced:
+        logger.info(
+            "%s: columns in another order than Kaggle's, read by name", schema.file
+        )
+    return {
+        "undeclared_columns_ignored": len(unexpected),
+        "columns_in_another_order": misplaced,
+    }
+
+
+def pad_zip_prefixes(text: pd.Series) -> tuple[pd.Series, int]:
+    """Left-pad prefixes of 1 to 4 digits with zeros to 5 (lost leading zeros)."""
+    short = text.str.fullmatch(SHORT_ZIP_PATTERN).fillna(False).to_numpy(dtype=bool)
+    count = int(short.sum())
+    if not count:
+        return text, 0
+    return text.mask(short, text.str.zfill(5)), count
 
 
 def _parse_number(text: pd.Series) -> np.ndarray:
@@ -164,13 +190,23 @@ def parse_column(
     return values.rename(column.name), violations
 
 
-def parse_table(raw: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
-    """Parse every declared column of a raw text table; raise on any broken rule."""
-    _check_columns(raw, schema)
+def parse_table(
+    raw: pd.DataFrame, schema: TableSchema
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Parse every declared column of a raw text table; raise on any broken rule.
+
+    Returns the typed table and the count of each repair made on the way.
+    """
+    repairs = _check_columns(raw, schema)
     parsed: dict[str, pd.Series] = {}
     violations: list[Violation] = []
+    padded = 0
     for column in schema.columns:
-        values, broken = parse_column(raw[column.name], column, schema.file)
+        text = raw[column.name]
+        if column.kind == "zip":
+            text, count = pad_zip_prefixes(text)
+            padded += count
+        values, broken = parse_column(text, column, schema.file)
         parsed[column.name] = values
         violations.extend(broken)
     table = pd.DataFrame(parsed, index=pd.RangeIndex(len(raw)))
@@ -191,8 +227,15 @@ def parse_table(raw: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
             )
     if violations:
         raise RawDataError(violations)
+    if padded:
+        logger.warning(
+            "%s: %d zip prefixes of 1 to 4 digits left-padded to 5 (leading zeros "
+            "lost by a spreadsheet or pandas)",
+            schema.file,
+            padded,
+        )
     logger.info("%s: %d rows valid", schema.file, len(table))
-    return table
+    return table, {**repairs, "zip_prefix_left_padded": padded}
 
 
 def check_foreign_key(

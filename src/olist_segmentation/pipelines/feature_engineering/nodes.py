@@ -9,7 +9,9 @@ What is known at the snapshot (everything else is ignored, so nothing leaks):
 - an order counts when it was purchased at or before the snapshot *and* delivered
   to the customer at or before it (``is_delivered`` and ``delivered_customer_ts <=
   snapshot``); every behaviour feature is computed on these orders only;
-- a review counts when its ``review_ts`` is at or before the snapshot;
+- a review counts when its own ``review_ts`` (``primary_reviews``, one row per
+  review) is at or before the snapshot: an order's score is the mean of its
+  reviews known by then, so a second review written later does not leak in;
 - a person appears when they have at least one such delivered order.
 """
 
@@ -64,13 +66,12 @@ ORDER_COLUMNS = (
     "payment_value",
     "installments",
     *(f"share_{kind}" for kind in PAYMENT_TYPES),
-    "review_score",
-    "review_ts",
     "delivery_delay_days",
     "delivery_days",
     "distance_km",
 )
 ITEM_COLUMNS = ("order_key", "category")
+REVIEW_COLUMNS = ("order_key", "review_score", "review_ts")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,9 +123,19 @@ def _weighted_shares(delivered: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
     return shares
 
 
+def _review_scores(
+    reviews: pd.DataFrame, order_keys: pd.Series, snapshot: pd.Timestamp
+) -> pd.Series:
+    """Mean score of each order's reviews dated at or before ``snapshot`` (else NaN)."""
+    known = reviews.loc[reviews["review_ts"] <= snapshot, list(REVIEW_COLUMNS)]
+    per_order = known.groupby("order_key", sort=False)["review_score"].mean()
+    return order_keys.map(per_order).astype("float64")
+
+
 def build_customer_features(
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     snapshot_date: Any = None,
     *,
     bad_review_max: int = 2,
@@ -134,6 +145,8 @@ def build_customer_features(
     Args:
         orders: ``primary_orders`` (docs/architecture.md).
         order_items: ``primary_order_items`` (only ``order_key`` and ``category``).
+        reviews: ``primary_reviews``, one row per review (``order_key``,
+            ``review_score``, ``review_ts``).
         snapshot_date: anything ``pd.Timestamp`` accepts, or ``None`` for the last
             purchase timestamp in ``orders``. Events at or before it count.
         bad_review_max: review scores at or below it are bad reviews.
@@ -145,6 +158,7 @@ def build_customer_features(
     """
     _require(orders, ORDER_COLUMNS, "primary_orders")
     _require(order_items, ITEM_COLUMNS, "primary_order_items")
+    _require(reviews, REVIEW_COLUMNS, "primary_reviews")
     started = time.perf_counter()
     snapshot = resolve_snapshot(orders, snapshot_date)
 
@@ -158,8 +172,8 @@ def build_customer_features(
     grouped = delivered.groupby(person, sort=True)
 
     order_value = delivered["items_price"] + delivered["freight_value"]
-    reviewed = delivered["review_ts"].notna() & (delivered["review_ts"] <= snapshot)
-    score = delivered["review_score"].where(reviewed)
+    score = _review_scores(reviews, delivered["order_key"], snapshot)
+    reviewed = score.notna()
     bad = (score <= bad_review_max).astype(float).where(score.notna())
     delay = delivered["delivery_delay_days"]
     late = (delay > 0).astype(float).where(delay.notna())
@@ -251,6 +265,7 @@ def build_customer_features(
 def compute_customer_features(
     primary_orders: pd.DataFrame,
     primary_order_items: pd.DataFrame,
+    primary_reviews: pd.DataFrame,
     params: dict[str, Any],
 ) -> pd.DataFrame:
     """Node: ``customer_features`` as of ``feature_engineering.snapshot_date``."""
@@ -258,6 +273,7 @@ def compute_customer_features(
     return build_customer_features(
         primary_orders,
         primary_order_items,
+        primary_reviews,
         settings.snapshot_date,
         bad_review_max=settings.bad_review_max,
     )

@@ -18,6 +18,7 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
                 inputs=[
                     "primary_orders",
                     "primary_order_items",
+                    "primary_reviews",
                     "params:feature_engineering",
                 ],
                 outputs="customer_features",

@@ -80,6 +80,7 @@ def plan_snapshots(orders: pd.DataFrame, params: dict[str, Any]) -> dict[str, An
 def features_as_of(
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     snapshot: str | pd.Timestamp,
     feature_params: dict[str, Any],
 ) -> pd.DataFrame:
@@ -91,6 +92,7 @@ def features_as_of(
     return build_customer_features(
         orders,
         order_items,
+        reviews,
         pd.Timestamp(snapshot),
         bad_review_max=settings.bad_review_max,
     )
@@ -114,16 +116,17 @@ def assign(model: Any, features: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=features["person_key"].to_numpy(), name="segment")
 
 
-def fit_reference_model(
+def fit_reference_model(  # noqa: PLR0917 (a node: Kedro passes its inputs by position)
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     selected_spec: dict[str, Any],
     plan: dict[str, Any],
     feature_params: dict[str, Any],
 ) -> tuple[Any, pd.DataFrame]:
     """Fit M0: the selected specification on features as of T0; it stays frozen."""
     start = time.perf_counter()
-    features = features_as_of(orders, order_items, plan["t0"], feature_params)
+    features = features_as_of(orders, order_items, reviews, plan["t0"], feature_params)
     model = fit_spec(selected_spec, features)
     logger.info(
         "Reference model M0 (%s) fitted at T0 %s on %d persons in %.1f s",
@@ -180,6 +183,7 @@ def evaluate_snapshots(
     *,
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
     selected_spec: dict[str, Any],
     reference_model: Any,
     reference_features: pd.DataFrame,
@@ -224,7 +228,7 @@ def evaluate_snapshots(
         features = (
             reference_features
             if k == 0
-            else features_as_of(orders, order_items, date, feature_params)
+            else features_as_of(orders, order_items, reviews, date, feature_params)
         )
         features_seconds = time.perf_counter() - tick
         tick = time.perf_counter()

@@ -22,6 +22,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "primary_orders",
                     "primary_order_items",
+                    "primary_reviews",
                     "selected_spec",
                     "stability_plan",
                     "params:feature_engineering",
@@ -44,6 +45,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "orders": "primary_orders",
                     "order_items": "primary_order_items",
+                    "reviews": "primary_reviews",
                     "selected_spec": "selected_spec",
                     "reference_model": "stability_reference_model",
                     "reference_features": "stability_reference_features",
