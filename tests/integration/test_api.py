@@ -94,6 +94,7 @@ def run_data(trained_project):
         "features": load_dataset(trained_project, "customer_features"),
         "orders": load_dataset(trained_project, "primary_orders"),
         "items": load_dataset(trained_project, "primary_order_items"),
+        "reviews": load_dataset(trained_project, "primary_reviews"),
         "version": version,
     }
 
@@ -189,7 +190,7 @@ def _history(run_data, person_key: int) -> list[dict]:
             for kind, share in shares.items()
             if pd.notna(share) and share > 0
         ]
-        has_review = pd.notna(order.review_score)
+        reviews = run_data["reviews"]
         history.append(
             {
                 "order_id": f"o{order.order_key}",
@@ -209,8 +210,12 @@ def _history(run_data, person_key: int) -> list[dict]:
                     ].itertuples()
                 ],
                 "payments": payments,
-                "review_score": round(order.review_score) if has_review else None,
-                "review_timestamp": order.review_ts.isoformat() if has_review else None,
+                "reviews": [
+                    {"score": int(r.review_score), "timestamp": r.review_ts.isoformat()}
+                    for r in reviews[
+                        reviews["order_key"] == order.order_key
+                    ].itertuples()
+                ],
             }
         )
     return history
@@ -219,14 +224,11 @@ def _history(run_data, person_key: int) -> list[dict]:
 def test_order_histories_get_the_pipelines_features_and_segment(api, run_data):
     features = run_data["features"]
     orders = run_data["orders"]
-    # Persons whose every order has items and one whole review score.
-    whole = orders.groupby("person_key")["review_score"].apply(
-        lambda s: bool((s.dropna() % 1 == 0).all())
-    )
+    # Persons whose every order has items (a client system's orders always do).
     itemised = orders.groupby("person_key")["n_items"].min() > 0
-    chosen = features[
-        features["person_key"].isin(whole[whole & itemised].index)
-    ].sample(8, random_state=2)
+    chosen = features[features["person_key"].isin(itemised[itemised].index)].sample(
+        8, random_state=2
+    )
     customers = [
         {"customer_id": f"c{key}", "orders": _history(run_data, int(key))}
         for key in chosen["person_key"]
@@ -277,7 +279,7 @@ def _order(**changes) -> dict:
         "estimated_delivery_date": "2018-01-20",
         "items": [{"price": 100.0, "freight_value": 20.0}],
         "payments": [{"payment_type": "boleto", "installments": 1, "value": 120.0}],
-        "review_score": 5,
+        "reviews": [{"score": 5}],
     }
     return {**order, **changes}
 
@@ -393,10 +395,10 @@ def bad_requests(features: list[str]) -> dict[str, tuple]:
         "review score out of range": (
             "POST",
             "/score/orders",
-            _orders(review_score=7),
+            _orders(reviews=[{"score": 7}]),
             None,
             422,
-            "customers[0].orders[0].review_score: Input should be less than or equal to 5",
+            "customers[0].orders[0].reviews[0].score: Input should be less than or equal to 5",
         ),
         "unknown payment type": (
             "POST",

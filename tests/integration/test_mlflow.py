@@ -11,7 +11,11 @@ import pytest
 from mlflow.tracking import MlflowClient
 from sklearn.base import clone
 
-from olist_segmentation.mlflow_packaging import RUN_ARTIFACT_PATH, RUN_ARTIFACTS
+from olist_segmentation.mlflow_packaging import (
+    RUN_ARTIFACT_PATH,
+    RUN_ARTIFACTS,
+    TRAINING_WINDOW,
+)
 from tests.integration.conftest import EXPERIMENT, REGISTERED_MODEL, tracking_uri
 from tests.integration.project_data import load_dataset
 from tests.integration.registry import save_version_of
@@ -88,7 +92,7 @@ def test_model_carries_only_this_runs_artifacts(trained_project, tmp_path):
 def test_run_logs_what_the_front_door_serves(client, default_run):
     listed = client.list_artifacts(default_run.info.run_id, RUN_ARTIFACT_PATH)
     stems = sorted(Path(a.path).stem for a in listed)
-    assert stems == sorted(RUN_ARTIFACTS)
+    assert stems == sorted((*RUN_ARTIFACTS, TRAINING_WINDOW))
 
 
 def test_logged_outputs_are_those_of_the_registering_run(

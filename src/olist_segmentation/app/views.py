@@ -90,8 +90,9 @@ def history_of(what: WhatIf, as_of: pd.Timestamp) -> CustomerHistory:
                         "value": basket,
                     }
                 ],
-                "review_score": what.review_score,
-                "review_timestamp": delivered.isoformat(),
+                "reviews": [
+                    {"score": what.review_score, "timestamp": delivered.isoformat()}
+                ],
             }
         )
     return CustomerHistory.model_validate({"customer_id": "what-if", "orders": orders})

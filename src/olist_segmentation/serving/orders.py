@@ -3,8 +3,8 @@ pipelines' own code.
 
 A request's orders become the tables the data-engineering pipeline builds from the
 raw files (one order per row, its items, payments and reviews, keyed by dense ranks),
-then go through ``build_orders`` (the primary orders of ``data_engineering``) and
-``build_customer_features`` (``feature_engineering``): a customer scored here gets
+then go through ``build_orders`` and ``build_reviews`` (the primary tables of
+``data_engineering``) and ``build_customer_features`` (``feature_engineering``): a customer scored here gets
 exactly the features ``kedro run`` would compute from the same orders. What a
 request cannot carry (geolocation, sellers) stays unknown, as for a customer whose
 zip prefix has no geolocation; the model imputes it.
@@ -19,7 +19,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from olist_segmentation.pipelines.data_engineering.primary import build_orders
+from olist_segmentation.pipelines.data_engineering.primary import (
+    build_orders,
+    build_reviews,
+)
 from olist_segmentation.pipelines.feature_engineering.nodes import (
     build_customer_features,
 )
@@ -48,6 +51,17 @@ class Payment(BaseModel):
     value: Money
 
 
+class Review(BaseModel):
+    """One review of an order (``olist_order_reviews_dataset``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    score: int = Field(ge=1, le=5)
+    timestamp: datetime | None = Field(
+        None,
+        description="when it was written; default: the delivery, else the purchase",
+    )
+
+
 class Order(BaseModel):
     """One order with what happened to it; timestamps in ISO 8601."""
 
@@ -60,8 +74,7 @@ class Order(BaseModel):
     estimated_delivery_date: datetime
     items: list[Item] = Field(min_length=1)
     payments: list[Payment] = Field(default_factory=list)
-    review_score: int | None = Field(None, ge=1, le=5)
-    review_timestamp: datetime | None = None
+    reviews: list[Review] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Order:
@@ -69,8 +82,6 @@ class Order(BaseModel):
             self.purchase_timestamp
         ):
             raise ValueError("delivered_timestamp is before purchase_timestamp")
-        if self.review_timestamp is not None and self.review_score is None:
-            raise ValueError("review_timestamp given without review_score")
         return self
 
 
@@ -125,19 +136,18 @@ def _tables(customers: list[CustomerHistory]) -> dict[str, pd.DataFrame]:
                 }
                 for payment in order.payments
             ]
-            if order.review_score is not None:
-                reviews.append(
-                    {
-                        "order_key": key,
-                        "review_score": float(order.review_score),
-                        # Undated reviews count from the delivery (or purchase).
-                        "review_creation_date": _naive(
-                            order.review_timestamp
-                            or order.delivered_timestamp
-                            or order.purchase_timestamp
-                        ),
-                    }
-                )
+            reviews += [
+                {
+                    "order_key": key,
+                    "review_score": review.score,
+                    "review_creation_date": _naive(
+                        review.timestamp
+                        or order.delivered_timestamp
+                        or order.purchase_timestamp
+                    ),
+                }
+                for review in order.reviews
+            ]
     return {
         "orders": pd.DataFrame(orders),
         "items": pd.DataFrame(items),
@@ -172,16 +182,18 @@ def features_from_orders(
     people = orders[["customer_key", "person_key"]].assign(
         customer_state=pd.Categorical([None] * len(orders)), lat=np.nan, lng=np.nan
     )
+    reviews = tables["reviews"].astype({"review_creation_date": "datetime64[ns]"})
     primary = build_orders(
         orders.drop(columns="person_key"),
         people,
         items,
         tables["payments"].astype({"payment_installments": "int64"}),
-        tables["reviews"],
+        reviews,
     )
     return build_customer_features(
         primary,
         items[["order_key", "category"]],
+        build_reviews(reviews),
         as_of,
         bad_review_max=int(feature_params.get("bad_review_max", 2)),
     )
