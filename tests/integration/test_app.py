@@ -78,24 +78,22 @@ def _tab(browser, label: str) -> None:
     tab.click()
 
 
-def _submit(form) -> None:
+def _visible(browser, css: str):
+    """The one visible element matching ``css``, once it is there."""
     from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
-    form.find_element(
-        By.CSS_SELECTOR, "[data-testid=stFormSubmitButton] button"
-    ).click()
+    def shown(driver):
+        found = [
+            e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()
+        ]
+        return found[0] if len(found) == 1 else False
+
+    return WebDriverWait(browser, WAIT).until(shown)
 
 
-def _form(browser):
-    """The form of the open tab (one per tab)."""
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
-
-    (form,) = [
-        f
-        for f in browser.find_elements(By.CSS_SELECTOR, "[data-testid=stForm]")
-        if f.is_displayed()
-    ]
-    return form
+def _submit(browser) -> None:
+    _visible(browser, "[data-testid=stFormSubmitButton] button").click()
 
 
 @pytest.fixture(scope="module")
@@ -118,34 +116,29 @@ def test_segment_names_of_the_run_are_on_the_page(page, trained_project):
 
 
 def test_look_up_finds_a_known_customer(page, trained_project):
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
 
     segments = load_dataset(
         trained_project, "customer_segments", save_version_of(trained_project)
     )
     row = segments.iloc[3]
     _tab(page, "Customer look-up")
-    form = _form(page)
-    form.find_element(By.CSS_SELECTOR, "input").send_keys(row["customer_unique_id"])
-    _submit(form)
+    field = _visible(page, "input[aria-label='customer_unique_id']")
+    field.send_keys(row["customer_unique_id"])
+    _submit(page)
     _wait_for_text(page, f"Segment {row['segment']}: {row['segment_name']}")
 
 
 def test_what_if_form_scores_a_customer(page, trained_project):
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
     from selenium.webdriver.common.keys import Keys  # noqa: PLC0415
 
     names = load_dataset(
         trained_project, "segment_names", save_version_of(trained_project)
     )
     _tab(page, "What if")
-    form = _form(page)
-    recency = form.find_element(
-        By.CSS_SELECTOR, "input[aria-label='days since last order']"
-    )
+    recency = _visible(page, "input[aria-label='days since last order']")
     recency.send_keys(Keys.CONTROL, "a")
     recency.send_keys("245")
-    _submit(form)
+    _submit(page)
     # The form's fields went through the feature code: recency is what was typed.
     _wait_for_text(page, "recency_days\n245.0000")
     text = page.find_element("tag name", "body").text
