@@ -20,7 +20,7 @@ import pandas as pd
 from fastapi import FastAPI, File, HTTPException, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, ORJSONResponse, Response
 
 from olist_segmentation import __version__
 from olist_segmentation.serving.batching import MicroBatcher
@@ -123,6 +123,7 @@ def create_app(served: ServedRun) -> FastAPI:
     row_model = feature_row_model(features)
     request_model = features_request_model(row_model)
     batcher = MicroBatcher(served.model.predict, features, MAX_ROWS)
+    names = served.segment_names
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -157,17 +158,17 @@ def create_app(served: ServedRun) -> FastAPI:
         )
 
     @app.post("/score/features", response_model=SegmentsResponse)
-    async def score_features(body: request_model) -> SegmentsResponse:
+    async def score_features(body: request_model) -> ORJSONResponse:
         """Segments of feature rows, in order (unknown values as null)."""
         matrix = np.array(
             [[getattr(row, name) for name in features] for row in body.rows],
             dtype="float64",
         )
         ids = await batcher.predict(matrix)
-        return SegmentsResponse(
-            segments=[
-                Segment(segment=int(s), segment_name=served.name_of(s)) for s in ids
-            ]
+        # Serialised here: the answer is built from the model's own ids and names,
+        # so FastAPI's second validation through SegmentsResponse is skipped.
+        return ORJSONResponse(
+            {"segments": [{"segment": int(s), "segment_name": names[s]} for s in ids]}
         )
 
     @app.post("/score/orders", response_model=OrdersResponse)
