@@ -141,7 +141,7 @@ def compare_rekey(project: Path) -> dict[str, Any]:
     os.chdir(project)
     try:
         typed = {
-            name: nodes.make_validator(name)(catalog.load(f"raw_{name}"))[0]
+            name: nodes.make_parser(name)(catalog.load(f"raw_{name}"))[0]
             for name in SCHEMAS
             if name != "geolocation"
         }

@@ -14,11 +14,6 @@ from kedro.pipeline import Pipeline
 
 # params:<key> -> "module:callable" that builds the typed parameters of <key>.
 PARAMETER_PARSERS = {
-    "synthetic": "olist_segmentation.pipelines.synthetic.nodes:SyntheticParams.from_dict",
-    "data_engineering": "olist_segmentation.pipelines.data_engineering.params:"
-    "DataEngineeringParams.model_validate",
-    "feature_engineering": "olist_segmentation.pipelines.feature_engineering.nodes:"
-    "FeatureEngineeringParams.from_dict",
     "modelling": "olist_segmentation.pipelines.modelling.params:ModellingParams.from_dict",
     "stability": "olist_segmentation.pipelines.stability.params:StabilityParams.from_dict",
     "reporting": "olist_segmentation.pipelines.reporting.nodes:ReportingParams.from_dict",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -59,3 +61,25 @@ def test_invalid_utf8_names_the_file_and_the_rule(tmp_path: Path):
         DatasetError, match=r"olist_sellers_dataset.csv: rule 'valid UTF-8'"
     ):
         OlistCSVDataset(filepath=str(path)).load()
+
+
+def test_preview_gives_the_first_rows_as_text_for_kedro_viz(tmp_path: Path):
+    path = tmp_path / "olist_order_reviews_dataset.csv"
+    path.write_text(
+        '"review_id","review_score","review_comment_message"\n'
+        'a1,5,"two\nlines"\n'
+        "b2,4,\n"
+        "c3,1,bad\n",
+        encoding="utf-8",
+    )
+    dataset = OlistCSVDataset(filepath=str(path))
+    preview = dataset.preview(nrows=2)
+    assert preview == {
+        "index": [0, 1],
+        "columns": ["review_id", "review_score", "review_comment_message"],
+        "data": [["a1", "5", "two\nlines"], ["b2", "4", None]],
+    }
+    assert json.loads(json.dumps(preview)) == preview
+    # kedro-viz picks its table renderer by the name of the return annotation
+    annotation = inspect.signature(dataset.preview).return_annotation
+    assert getattr(annotation, "__name__", str(annotation)) == "TablePreview"

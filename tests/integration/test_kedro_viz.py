@@ -16,6 +16,7 @@ from PIL import Image
 
 from tests.conftest import HEADLESS_CHROMIUM, copy_project
 from tests.integration.processes import QUIET_ENV, free_port, serving
+from tests.pipelines.data_engineering.tiny_raw import tiny_raw_tables, write_raw_csvs
 
 pytestmark = pytest.mark.slow
 
@@ -101,8 +102,10 @@ def test_every_table_has_preview_settings(viz_project):
 
 @pytest.fixture(scope="module")
 def viz_server(tmp_path_factory):
-    """``kedro viz run`` on a project copy: (base URL, registered pipelines)."""
+    """``kedro viz run`` on a project copy holding the tiny raw CSVs: (base URL,
+    registered pipelines)."""
     project = copy_project(tmp_path_factory.mktemp("viz") / "project")
+    write_raw_csvs(tiny_raw_tables(), project / "data" / "01_raw")
     expected = _registered_pipelines(project)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -146,6 +149,19 @@ def test_viz_flowchart_shows_the_layers_in_data_flow_order(viz_server):
     used = [layer for layer in LAYERS if layer in default["layers"]]
     assert default["layers"] == used, "layers out of data-flow order"
     assert {"raw", "primary", "feature", "models", "reporting"} <= set(used)
+
+
+def test_viz_previews_the_raw_tables(viz_server):
+    base, _ = viz_server
+    default = _get_json(f"{base}/api/pipelines/__default__")
+    ids = {node["name"]: node["id"] for node in default["nodes"]}
+    orders = tiny_raw_tables()["raw_orders"]
+    node = _get_json(f"{base}/api/nodes/{ids['raw_orders']}")
+    assert node["preview_type"] == "TablePreview"
+    preview = node["preview"]
+    assert preview["columns"] == list(orders.columns)
+    assert len(preview["data"]) == len(orders)  # fewer rows than preview_args' 10
+    assert preview["data"][0] == orders.iloc[0].tolist()
 
 
 def screenshot(url: str, tmp_path: Path) -> Path:

@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from kedro.io.core import AbstractDataset, DatasetError, get_filepath_str
+from kedro_datasets._typing import TablePreview
 
 MANIFEST = ".synthetic_manifest.json"
 OTHER_DELIMITERS = {";": "';'", "\t": "tab", "|": "'|'"}
@@ -231,6 +232,22 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
             frame = _read_with_pandas(path)
         check_single_header(path, frame)
         return frame
+
+    def preview(self, nrows: int = 5) -> TablePreview:
+        """The first ``nrows`` rows as text, for kedro-viz (``preview_args``)."""
+        path = Path(get_filepath_str(self._filepath, "file"))
+        check_format(path)
+        head = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8-sig",
+            nrows=nrows,
+        )
+        return TablePreview(
+            head.astype(object).where(head.notna(), None).to_dict("split")
+        )
 
     def save(self, data: pd.DataFrame) -> None:
         path = Path(get_filepath_str(self._filepath, "file"))

@@ -1,16 +1,17 @@
 """Corrupted raw inputs: each gives its documented cleaning or one clear error.
 
-The raw CSVs are real files in a copy of the project, read through the project's
-own catalog (``conf/base``); most kinds run in-process (catalog + SequentialRunner),
-a few through a real ``kedro run`` subprocess, which must exit non-zero with a
-message naming the file, the column and the rule, and leave the earlier
-versioned data-quality report untouched.
+The raw CSVs are real files in a copy of the project, run as a user's ``kedro run``
+would: a ``KedroSession`` in-process (the project's settings, hooks, parameter
+validation, catalog and its validators), and a few through a real ``kedro run``
+subprocess, which must exit non-zero with a message naming the file, the column
+and the rule, and leave the earlier versioned outputs untouched.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,31 +19,46 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kedro.io import DataCatalog
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
 from kedro.io.core import DatasetError
 
-from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.validation import RawDataError
+from tests.conftest import copy_project
 
-from .conftest import run_project
 from .tiny_raw import hex_id, tiny_raw_tables, write_raw_csvs
+
+pytestmark = pytest.mark.slow
 
 KEDRO = str(Path(sys.executable).with_name("kedro"))
 RAW = Path("data/01_raw")
 REPORT = Path("data/08_reporting/data_quality_report.json")
+PRIMARY = Path("data/03_primary")
+
+
+@pytest.fixture(scope="module")
+def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One project copy for the module: its MLflow store is created once."""
+    return copy_project(tmp_path_factory.mktemp("bad_input") / "project")
 
 
 @pytest.fixture
-def tiny_project(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project copy holding the tiny raw CSVs; the working directory is inside."""
-    write_raw_csvs(tiny_raw_tables(), project_copy / RAW)
-    monkeypatch.chdir(project_copy)
-    return project_copy
+def tiny_project(shared_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project holding the tiny raw CSVs and no output of an earlier test; the
+    working directory is inside."""
+    for layer in ("01_raw", "02_intermediate", "03_primary", "08_reporting"):
+        shutil.rmtree(shared_project / "data" / layer)
+        (shared_project / "data" / layer).mkdir()
+    write_raw_csvs(tiny_raw_tables(), shared_project / RAW)
+    monkeypatch.chdir(shared_project)
+    return shared_project
 
 
-def run_through_catalog(project: Path) -> DataCatalog:
-    """Run the pipeline on the project's catalog and parameters, in-process."""
-    return run_project(project, create_pipeline())
+def run_through_catalog(project: Path) -> None:
+    """``kedro run --pipelines=data_engineering`` in-process, through a session."""
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project) as session:
+        session.run(pipeline_names=["data_engineering"])
 
 
 def rewrite(table: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
@@ -344,7 +360,7 @@ def latest_report(project: Path) -> dict:
 
 def test_point_outside_brazil_is_dropped_and_counted(tiny_project):
     set_cell("raw_geolocation", "geolocation_lng", 3, "-20.5")  # in the Atlantic
-    catalog = run_through_catalog(tiny_project)
+    run_through_catalog(tiny_project)
     rules = latest_report(tiny_project)["tables"]["olist_geolocation_dataset.csv"]
     assert rules["rules"]["outside_brazil_bounding_box"]["count"] == 2
     # its prefix (seller s1's 13023) had no other point: state fallback
@@ -353,7 +369,7 @@ def test_point_outside_brazil_is_dropped_and_counted(tiny_project):
     assert sellers["rules"]["seller_zip_prefix_without_geolocation"]["count"] == 1
     source = latest_report(tiny_project)["data_source"]
     assert source["kind"] == "real" and ".synthetic_manifest.json" in source["reason"]
-    assert len(catalog.load("primary_order_items")) == 4
+    assert len(pd.read_parquet(PRIMARY / "primary_order_items.parquet")) == 4
 
 
 def test_undeclared_column_is_ignored_and_counted(tiny_project):
@@ -385,7 +401,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.slow
 def test_kedro_run_fails_clearly_and_keeps_earlier_outputs(tiny_project):
     run_through_catalog(tiny_project)  # an earlier, good run
     before = snapshot(tiny_project / "data" / "08_reporting")

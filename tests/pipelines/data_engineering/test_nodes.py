@@ -22,6 +22,7 @@ from olist_segmentation.pipelines.data_engineering.rules import RULES, merge_rep
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from olist_segmentation.pipelines.data_engineering.validation import (
     RawDataError,
+    RawTableValidator,
     check_foreign_key,
     parse_table,
 )
@@ -29,16 +30,18 @@ from olist_segmentation.pipelines.data_engineering.validation import (
 from .tiny_raw import hex_id
 
 
+def validated(raw: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict[str, int]]:
+    """What the catalog's validator and the ``parse_<table>`` node make of it."""
+    return parse_table(RawTableValidator(table).validate(raw), SCHEMAS[table])
+
+
 def typed(raw_tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {
-        name: parse_table(raw_tables[f"raw_{name}"], SCHEMAS[name])[0]
-        for name in SCHEMAS
-    }
+    return {name: validated(raw_tables[f"raw_{name}"], name)[0] for name in SCHEMAS}
 
 
 def broken(raw: pd.DataFrame, table: str) -> RawDataError:
     with pytest.raises(RawDataError) as caught:
-        parse_table(raw, SCHEMAS[table])
+        RawTableValidator(table).validate(raw)
     return caught.value
 
 
@@ -59,10 +62,10 @@ def test_parse_table_gives_declared_types(raw_tables):
     assert tables["order_reviews"]["review_comment_message"].iloc[0].startswith("Muito")
 
 
-def test_every_node_validator_is_named_after_its_table(raw_tables):
-    validate = nodes.make_validator("sellers")
-    assert validate.__name__ == "validate_sellers"
-    table, report = validate(raw_tables["raw_sellers"])
+def test_every_parser_node_is_named_after_its_table(raw_tables):
+    parse = nodes.make_parser("sellers")
+    assert parse.__name__ == "parse_sellers"
+    table, report = parse(raw_tables["raw_sellers"])
     assert len(table) == 2
     assert report == {
         "sellers": {
@@ -162,7 +165,7 @@ def test_header_only_is_an_error(raw_tables):
 
 def test_undeclared_columns_are_ignored_and_counted(raw_tables):
     raw = raw_tables["raw_sellers"].assign(extra="x", other="y")
-    table, repairs = parse_table(raw, SCHEMAS["sellers"])
+    table, repairs = validated(raw, "sellers")
     assert "extra" not in table.columns and "other" not in table.columns
     assert repairs["undeclared_columns_ignored"] == 2
 
@@ -170,15 +173,15 @@ def test_undeclared_columns_are_ignored_and_counted(raw_tables):
 def test_columns_in_another_order_are_read_by_name_and_counted(raw_tables):
     raw = raw_tables["raw_sellers"]
     reordered = raw[list(reversed(raw.columns))]
-    table, repairs = parse_table(reordered, SCHEMAS["sellers"])
-    pd.testing.assert_frame_equal(table, parse_table(raw, SCHEMAS["sellers"])[0])
+    table, repairs = validated(reordered, "sellers")
+    pd.testing.assert_frame_equal(table, validated(raw, "sellers")[0])
     assert repairs["columns_in_another_order"] == 4
 
 
 def test_short_zip_prefixes_are_left_padded_and_counted(raw_tables):
     raw = raw_tables["raw_geolocation"].copy()
     raw.loc[[0, 1], "geolocation_zip_code_prefix"] = ["1001", "7"]
-    table, repairs = parse_table(raw, SCHEMAS["geolocation"])
+    table, repairs = validated(raw, "geolocation")
     assert table["geolocation_zip_code_prefix"].iloc[:2].tolist() == ["01001", "00007"]
     assert repairs["zip_prefix_left_padded"] == 2
 
@@ -479,9 +482,8 @@ REAL_FILES = ("order_payments", "products", "sellers", "category_translation")
 
 def test_real_files_validate_and_clean(real_olist_dir):
     tables = {
-        name: parse_table(
-            OlistCSVDataset(str(real_olist_dir / SCHEMAS[name].file)).load(),
-            SCHEMAS[name],
+        name: validated(
+            OlistCSVDataset(str(real_olist_dir / SCHEMAS[name].file)).load(), name
         )[0]
         for name in REAL_FILES
     }

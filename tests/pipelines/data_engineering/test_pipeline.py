@@ -7,10 +7,12 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from kedro.validation import ParameterValidationError
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
-from olist_segmentation.pipelines.data_engineering.validation import RawDataError
 
 from .conftest import run_in_memory, run_project
 from .tiny_raw import hex_id
@@ -211,15 +213,6 @@ def test_validate_and_clean_slice(raw_tables, de_params, tmp_path):
     assert out["clean_report"]["orders"]["rules"]["order_without_items"] == 1
 
 
-def test_bad_input_stops_before_any_primary_table(raw_tables, de_params, tmp_path):
-    raw_tables["raw_order_items"].loc[3, "price"] = "-120.00"
-    with pytest.raises(
-        RawDataError, match="olist_order_items_dataset.csv: column 'price'"
-    ):
-        run_in_memory(create_pipeline(), raw_tables, de_params, tmp_path)
-    assert not list(tmp_path.glob("primary_*.parquet"))
-
-
 def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypatch):
     """The shared tiny synthetic raw data (copied: the fixture is read-only)
     through the project catalog: the primary tables account for every raw row."""
@@ -263,3 +256,19 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     )
     located = persons["geo_source"].value_counts()
     assert located["zip"] > 0.95 * len(persons)
+
+
+@pytest.mark.slow
+def test_a_parameter_typo_fails_before_the_first_node(synthetic_project, project_copy):
+    shutil.copytree(
+        synthetic_project / "data" / "01_raw",
+        project_copy / "data" / "01_raw",
+        dirs_exist_ok=True,
+    )
+    bootstrap_project(project_copy)
+    typo = {"data_engineering": {"brazil_bounding_box": {"lat_minimum": -40}}}
+    with KedroSession.create(project_path=project_copy, runtime_params=typo) as s:
+        with pytest.raises(ParameterValidationError, match="lat_minimum"):
+            s.run(pipeline_names=["data_engineering"])
+    assert not any((project_copy / "data" / "03_primary").iterdir())
+    assert not any((project_copy / "data" / "08_reporting").iterdir())

@@ -5,11 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from olist_segmentation.pipelines.feature_engineering.nodes import (
     FEATURE_COLUMNS,
     build_customer_features,
     compute_customer_features,
+)
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
 )
 
 from .tiny_primary import SNAPSHOT, make_frames, make_order
@@ -50,7 +54,7 @@ def test_features_one_row_per_person_with_a_delivered_order(history):
 def test_snapshot_defaults_to_last_purchase(history):
     orders, items, reviews = make_frames(*history)
     features = compute_customer_features(
-        orders, items, reviews, {"snapshot_date": None}
+        orders, items, reviews, FeatureEngineeringParams(snapshot_date=None)
     )
     # last purchase is 2017-12-20; person 2's order (2017-12-01) arrives 12-11
     assert features["person_key"].tolist() == [1, 2]
@@ -123,9 +127,14 @@ def test_missing_column_names_table_and_column(history):
         )
 
 
-def test_unknown_parameter_fails(history):
-    orders, items, reviews = make_frames(*history)
-    with pytest.raises(ValueError, match="snapshot_dat"):
-        compute_customer_features(
-            orders, items, reviews, {"snapshot_dat": "2018-01-01"}
-        )
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"snapshot_dat": "2018-01-01"}, "snapshot_dat"),
+        ({"bad_review_max": 0}, "bad_review_max"),
+        ({"bad_review_max": "two"}, "bad_review_max"),
+    ],
+)
+def test_bad_parameters_fail_naming_the_key(values, key):
+    with pytest.raises(ValidationError, match=key):
+        FeatureEngineeringParams.model_validate(values)

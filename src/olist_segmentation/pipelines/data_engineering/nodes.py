@@ -1,7 +1,9 @@
-"""Nodes of the data_engineering pipeline: validate -> clean -> rekey -> geolocate -> primary.
+"""Nodes of the data_engineering pipeline: parse -> clean -> rekey -> geolocate -> primary.
 
-Each node is a thin, pure function over the helpers of this package
-(``validation``, ``clean``, ``rekey``, ``geo``, ``primary``, ``rules``); the
+The raw tables reach the nodes validated: the catalog runs their pandera
+contract on load (``validation.RawTableValidator``). Each node is a thin, pure
+function over the helpers of this package (``validation``, ``clean``, ``rekey``,
+``geo``, ``primary``, ``rules``); the
 partial data-quality reports they return are merged by
 ``build_data_quality_report``.
 """
@@ -40,22 +42,22 @@ CLEANED_TABLES = (
 )
 
 
-def make_validator(
+def make_parser(
     table: str,
 ) -> Callable[[pd.DataFrame], tuple[pd.DataFrame, dict[str, Any]]]:
-    """A node function parsing the raw text ``table`` against its declared schema.
+    """A node function typing the validated raw text ``table`` by its schema.
 
     It returns the typed table and the report entry of the repairs it made.
     """
     schema = SCHEMAS[table]
 
-    def validate(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         typed, repairs = parse_table(raw, schema)
         return typed, repair_counts(table, repairs)
 
-    validate.__name__ = validate.__qualname__ = f"validate_{table}"
-    validate.__doc__ = f"Parse and validate {schema.file} against its declared schema."
-    return validate
+    parse.__name__ = parse.__qualname__ = f"parse_{table}"
+    parse.__doc__ = f"Type the columns of {schema.file}; count the repairs."
+    return parse
 
 
 def clean_tables(

@@ -1,4 +1,4 @@
-"""The data_engineering pipeline: validate -> clean -> rekey -> geolocate -> primary."""
+"""The data_engineering pipeline: parse -> clean -> rekey -> geolocate -> primary."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .nodes import (
     clean_tables,
     geolocate_parties,
     locate_zip_prefixes,
-    make_validator,
+    make_parser,
     rekey_tables,
 )
 from .schema import SCHEMAS
@@ -22,13 +22,13 @@ from .schema import SCHEMAS
 
 def create_pipeline(**kwargs: object) -> Pipeline:
     """Raw Olist CSVs (text) to the primary tables and the data-quality report."""
-    validate = [
+    parse = [
         Node(
-            func=make_validator(table),
+            func=make_parser(table),
             inputs=f"raw_{table}",
             outputs=[f"typed_{table}", f"repairs_{table}"],
-            name=f"validate_{table}",
-            tags=["validate"],
+            name=f"parse_{table}",
+            tags=["parse"],
         )
         for table in SCHEMAS
     ]
@@ -36,7 +36,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
     keyed = {table: f"keyed_{table}" for table in CLEANED_TABLES}
     return Pipeline(
         [
-            *validate,
+            *parse,
             Node(
                 func=clean_tables,
                 inputs={

@@ -1,18 +1,22 @@
-"""Declared schemas of the nine raw Olist tables (Kaggle release format).
+"""The raw-data contract of the nine Olist tables, as pandera schemas.
 
-Each column has a kind that says how its text is parsed:
+The raw datasets read every column as text; each table's ``pandera``
+``DataFrameSchema`` (``TableSchema.contract``) says what a correct text file
+holds, and the catalog runs it on load (``validator:`` in
+``conf/base/catalog_raw.yml``, through ``validation.RawTableValidator``). Each
+column has a kind, kept in the column's pandera ``metadata``, that says how the
+``parse_<table>`` node then types it:
 
 - ``id``: a 32-character lowercase hex id, kept as text;
-- ``zip``: a 5-digit zip code prefix, kept as text (leading zeros matter);
-- ``text``: free text, kept as is;
-- ``code``: text restricted to ``allowed`` values;
+- ``zip``: a zip code prefix, kept as text of 5 digits (a prefix of 1 to 4 digits,
+  as re-saved files have them, passes and is left-padded by the node);
+- ``text``: free text; ``code``: text restricted to ``allowed`` values;
 - ``int`` / ``float``: numbers (a nullable ``int`` becomes float64);
 - ``timestamp``: ``YYYY-MM-DD HH:MM:SS``, parsed to ``datetime64[ns]``.
 
-``low``/``high`` are inclusive bounds that no correct file can break. Foreign keys
-that cannot be explained stop the run; the ones the real data is known to break
-(a product category missing from the translation) are cleaned instead (see
-``clean.py`` and ``docs/data_engineering.md``).
+Each check is named after its rule, which the error repeats. Bounds are
+inclusive and no correct file can break them. Foreign keys (checks across
+tables) are declared here and checked by the ``clean_tables`` node.
 """
 
 from __future__ import annotations
@@ -20,12 +24,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
 ColumnKind = Literal["id", "zip", "text", "code", "int", "float", "timestamp"]
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+TIMESTAMP_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
 # Any Olist timestamp outside this window is a corrupted value, not a real date.
-TIMESTAMP_LOW = "2000-01-01"
-TIMESTAMP_HIGH = "2100-01-01"
+TIMESTAMP_WINDOW = "between 2000-01-01 and 2100-01-01"
+ID_PATTERN = r"[0-9a-f]{32}"
+ZIP_PATTERN = r"[0-9]{1,5}"
 
 ORDER_STATUSES = (
     "approved",
@@ -71,17 +81,92 @@ STATES = (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    """One declared column: how to parse it and what values are possible."""
+def numbers(text: pd.Series) -> pd.Series:
+    """Text to float64, NaN where missing or unparseable (fast path through Arrow)."""
+    try:
+        parsed = text.astype("float64[pyarrow]")
+    except (ValueError, TypeError, ArithmeticError):
+        parsed = pd.to_numeric(text, errors="coerce")
+    return pd.Series(
+        parsed.to_numpy(dtype="float64", na_value=np.nan), index=text.index
+    )
 
-    name: str
-    kind: ColumnKind
-    nullable: bool = False
-    allowed: tuple[str, ...] = ()
-    low: float | None = None
-    high: float | None = None
-    unique: bool = False
+
+def _matches(pattern: str, rule: str) -> pa.Check:
+    return pa.Check(
+        lambda text: text.str.fullmatch(pattern).fillna(False).astype(bool), name=rule
+    )
+
+
+def _number(kind: str) -> pa.Check:
+    def valid(text: pd.Series) -> pd.Series:
+        values = numbers(text)
+        ok = np.isfinite(values)
+        return ok & (values == np.floor(values)) if kind == "int" else ok
+
+    return pa.Check(valid, name="integer" if kind == "int" else "number")
+
+
+def _bound(name: str, low: float | None, high: float | None) -> list[pa.Check]:
+    checks = []
+    if low is not None:
+        checks.append(
+            pa.Check(lambda text: ~(numbers(text) < low), name=f"{name} >= {low:g}")
+        )
+    if high is not None:
+        checks.append(
+            pa.Check(lambda text: ~(numbers(text) > high), name=f"{name} <= {high:g}")
+        )
+    return checks
+
+
+def _timestamp_checks() -> list[pa.Check]:
+    def valid(text: pd.Series) -> pd.Series:
+        return pd.to_datetime(text, format=TIMESTAMP_FORMAT, errors="coerce").notna()
+
+    def in_window(text: pd.Series) -> pd.Series:
+        # Among well-shaped values, the window [2000, 2100) is the years 20xx.
+        shaped = text.str.fullmatch(TIMESTAMP_SHAPE).fillna(False).astype(bool)
+        return ~shaped | text.str.startswith("20").fillna(False).astype(bool)
+
+    return [
+        pa.Check(valid, name="timestamp YYYY-MM-DD HH:MM:SS"),
+        pa.Check(in_window, name=TIMESTAMP_WINDOW),
+    ]
+
+
+def column(  # noqa: PLR0913
+    name: str,
+    kind: ColumnKind,
+    *,
+    nullable: bool = False,
+    allowed: tuple[str, ...] = (),
+    low: float | None = None,
+    high: float | None = None,
+    unique: bool = False,
+) -> pa.Column:
+    """One declared column of raw text: its rules as pandera checks, its kind."""
+    checks: list[pa.Check] = []
+    if kind == "id":
+        checks.append(_matches(ID_PATTERN, "32-hex lowercase id"))
+    elif kind == "zip":
+        checks.append(_matches(ZIP_PATTERN, "5-digit zip prefix"))
+    elif kind in ("int", "float"):
+        checks += [_number(kind), *_bound(name, low, high)]
+    elif kind == "timestamp":
+        checks += _timestamp_checks()
+    if allowed:
+        checks.append(
+            pa.Check(lambda text: text.isin(allowed), name=f"one of {list(allowed)}")
+        )
+    return pa.Column(
+        None,
+        checks,
+        nullable=nullable,
+        unique=unique,
+        name=name,
+        metadata={"kind": kind},
+    )
 
 
 @dataclass(frozen=True)
@@ -99,26 +184,40 @@ class TableSchema:
 
     name: str
     file: str
-    columns: tuple[Column, ...]
+    columns: tuple[pa.Column, ...]
     key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
 
     @property
     def column_names(self) -> tuple[str, ...]:
         """Declared column names, in Kaggle's order."""
-        return tuple(column.name for column in self.columns)
+        return tuple(col.name for col in self.columns)
+
+    @property
+    def kinds(self) -> dict[str, ColumnKind]:
+        """The kind of every declared column."""
+        return {col.name: col.metadata["kind"] for col in self.columns}
+
+    @property
+    def contract(self) -> pa.DataFrameSchema:
+        """The pandera schema: declared columns in any order, others ignored."""
+        return pa.DataFrameSchema(
+            {col.name: col for col in self.columns},
+            unique=list(self.key) or None,
+            name=self.file,
+        )
 
 
-def _id(name: str, *, unique: bool = False) -> Column:
-    return Column(name, "id", unique=unique)
+def _id(name: str, *, unique: bool = False) -> pa.Column:
+    return column(name, "id", unique=unique)
 
 
-def _timestamp(name: str, *, nullable: bool = False) -> Column:
-    return Column(name, "timestamp", nullable=nullable)
+def _timestamp(name: str, *, nullable: bool = False) -> pa.Column:
+    return column(name, "timestamp", nullable=nullable)
 
 
-def _size(name: str) -> Column:
-    return Column(name, "int", nullable=True, low=0)
+def _size(name: str) -> pa.Column:
+    return column(name, "int", nullable=True, low=0)
 
 
 SCHEMAS: dict[str, TableSchema] = {
@@ -130,9 +229,9 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _id("customer_id"),
                 _id("customer_unique_id"),
-                Column("customer_zip_code_prefix", "zip"),
-                Column("customer_city", "text"),
-                Column("customer_state", "code", allowed=STATES),
+                column("customer_zip_code_prefix", "zip"),
+                column("customer_city", "text"),
+                column("customer_state", "code", allowed=STATES),
             ),
             key=("customer_id",),
         ),
@@ -140,11 +239,11 @@ SCHEMAS: dict[str, TableSchema] = {
             "geolocation",
             "olist_geolocation_dataset.csv",
             (
-                Column("geolocation_zip_code_prefix", "zip"),
-                Column("geolocation_lat", "float", low=-90, high=90),
-                Column("geolocation_lng", "float", low=-180, high=180),
-                Column("geolocation_city", "text"),
-                Column("geolocation_state", "code", allowed=STATES),
+                column("geolocation_zip_code_prefix", "zip"),
+                column("geolocation_lat", "float", low=-90, high=90),
+                column("geolocation_lng", "float", low=-180, high=180),
+                column("geolocation_city", "text"),
+                column("geolocation_state", "code", allowed=STATES),
             ),
         ),
         TableSchema(
@@ -152,12 +251,12 @@ SCHEMAS: dict[str, TableSchema] = {
             "olist_order_items_dataset.csv",
             (
                 _id("order_id"),
-                Column("order_item_id", "int", low=1, high=255),
+                column("order_item_id", "int", low=1, high=255),
                 _id("product_id"),
                 _id("seller_id"),
                 _timestamp("shipping_limit_date"),
-                Column("price", "float", low=0),
-                Column("freight_value", "float", low=0),
+                column("price", "float", low=0),
+                column("freight_value", "float", low=0),
             ),
             key=("order_id", "order_item_id"),
             foreign_keys=(
@@ -171,10 +270,10 @@ SCHEMAS: dict[str, TableSchema] = {
             "olist_order_payments_dataset.csv",
             (
                 _id("order_id"),
-                Column("payment_sequential", "int", low=1, high=65535),
-                Column("payment_type", "code", allowed=PAYMENT_TYPES),
-                Column("payment_installments", "int", low=0, high=255),
-                Column("payment_value", "float", low=0),
+                column("payment_sequential", "int", low=1, high=65535),
+                column("payment_type", "code", allowed=PAYMENT_TYPES),
+                column("payment_installments", "int", low=0, high=255),
+                column("payment_value", "float", low=0),
             ),
             key=("order_id", "payment_sequential"),
             foreign_keys=(ForeignKey("order_id", "orders", "order_id"),),
@@ -185,9 +284,9 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _id("review_id"),
                 _id("order_id"),
-                Column("review_score", "int", low=1, high=5),
-                Column("review_comment_title", "text", nullable=True),
-                Column("review_comment_message", "text", nullable=True),
+                column("review_score", "int", low=1, high=5),
+                column("review_comment_title", "text", nullable=True),
+                column("review_comment_message", "text", nullable=True),
                 _timestamp("review_creation_date"),
                 _timestamp("review_answer_timestamp"),
             ),
@@ -200,7 +299,7 @@ SCHEMAS: dict[str, TableSchema] = {
             (
                 _id("order_id"),
                 _id("customer_id", unique=True),
-                Column("order_status", "code", allowed=ORDER_STATUSES),
+                column("order_status", "code", allowed=ORDER_STATUSES),
                 _timestamp("order_purchase_timestamp"),
                 _timestamp("order_approved_at", nullable=True),
                 _timestamp("order_delivered_carrier_date", nullable=True),
@@ -215,7 +314,7 @@ SCHEMAS: dict[str, TableSchema] = {
             "olist_products_dataset.csv",
             (
                 _id("product_id"),
-                Column("product_category_name", "text", nullable=True),
+                column("product_category_name", "text", nullable=True),
                 # Misspelled in the Kaggle release; read under their real names.
                 _size("product_name_lenght"),
                 _size("product_description_lenght"),
@@ -232,9 +331,9 @@ SCHEMAS: dict[str, TableSchema] = {
             "olist_sellers_dataset.csv",
             (
                 _id("seller_id"),
-                Column("seller_zip_code_prefix", "zip"),
-                Column("seller_city", "text"),
-                Column("seller_state", "code", allowed=STATES),
+                column("seller_zip_code_prefix", "zip"),
+                column("seller_city", "text"),
+                column("seller_state", "code", allowed=STATES),
             ),
             key=("seller_id",),
         ),
@@ -242,8 +341,8 @@ SCHEMAS: dict[str, TableSchema] = {
             "category_translation",
             "product_category_name_translation.csv",
             (
-                Column("product_category_name", "text"),
-                Column("product_category_name_english", "text"),
+                column("product_category_name", "text"),
+                column("product_category_name_english", "text"),
             ),
             key=("product_category_name",),
         ),

@@ -1,14 +1,18 @@
-"""Vectorised parsing and validation of the raw text tables against their schema.
+"""The raw-data contract run on load, and the typing of the validated text tables.
 
-Everything that would make a result wrong raises one ``RawDataError`` that names
-the Kaggle file, the column, the rule, how many rows break it and a few example
-values. Within a table every broken rule is listed in the same exception, so
-that a user can fix a file in one pass.
+``RawTableValidator`` is the validator the catalog declares on every raw
+dataset (``validator:`` in ``conf/base/catalog_raw.yml``): it runs the table's
+pandera schema (``schema.py``) lazily, so that every broken rule of a table is
+found in one pass, and raises one ``RawDataError`` naming the Kaggle file, the
+column, the rule, how many rows break it and a few example values. Kedro's own
+``PanderaValidator`` would name the dataset, not the file, and count failure
+cases, not rows (a duplicated two-column key counts twice).
 
 What a file re-saved by pandas, a spreadsheet or a database export changes
-without losing information is repaired and counted (``REPAIRS`` in ``rules``):
-zip prefixes of 1 to 4 digits are left-padded to 5, columns are read by name
-whatever their order, undeclared columns are ignored.
+without losing information is repaired and counted by ``parse_table`` (the
+``parse_<table>`` nodes; ``REPAIRS`` in ``rules``): zip prefixes of 1 to 4 digits
+are left-padded to 5, columns are read by name whatever their order,
+undeclared columns are ignored.
 """
 
 from __future__ import annotations
@@ -19,22 +23,22 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from kedro.validation import CheckFailure, DataValidationError
 
 from .hexid import hex_words, rank_ids
-from .schema import (
-    TIMESTAMP_FORMAT,
-    TIMESTAMP_HIGH,
-    TIMESTAMP_LOW,
-    Column,
-    TableSchema,
-)
+from .schema import SCHEMAS, TIMESTAMP_FORMAT, TableSchema, numbers
 
 logger = logging.getLogger(__name__)
 
 MAX_EXAMPLES = 5
-ID_PATTERN = r"[0-9a-f]{32}"
-ZIP_PATTERN = r"[0-9]{5}"
 SHORT_ZIP_PATTERN = r"[0-9]{1,4}"
+# pandera's names of its built-in checks -> the rule the error names.
+PANDERA_RULES = {
+    "not_nullable": "not null",
+    "field_uniqueness": "unique",
+    "multiple_fields_uniqueness": "unique key",
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +59,12 @@ class Violation:
         return text
 
 
-class RawDataError(ValueError):
-    """Raw data that cannot give a correct result; lists every broken rule."""
+class RawDataError(DataValidationError):
+    """Raw data that cannot give a correct result; lists every broken rule.
+
+    A Kedro ``DataValidationError`` (so the catalog passes it on as it is), whose
+    message starts with the file instead of the dataset name.
+    """
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = tuple(violations)
@@ -65,7 +73,22 @@ class RawDataError(ValueError):
             message = f"{len(lines)} rules broken:\n  " + "\n  ".join(lines)
         else:
             message = lines[0]
-        super().__init__(message)
+        super().__init__(
+            message,
+            failures=[
+                CheckFailure(
+                    message=str(violation),
+                    check=violation.rule,
+                    column=violation.column,
+                    failure_count=violation.count,
+                    failure_examples=list(violation.examples),
+                )
+                for violation in violations
+            ],
+        )
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def examples(values: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
@@ -76,29 +99,89 @@ def examples(values: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
     )
 
 
-def _check_columns(raw: pd.DataFrame, schema: TableSchema) -> dict[str, int]:
-    """Raise on a missing column; count the undeclared and the misplaced ones."""
-    found = [str(column) for column in raw.columns]
-    missing = [name for name in schema.column_names if name not in found]
+def _missing_columns(raw: pd.DataFrame, schema: TableSchema) -> list[Violation]:
+    found = [str(name) for name in raw.columns]
     unexpected = [name for name in found if name not in schema.column_names]
-    if missing:
-        violations = []
-        for name in missing:
-            rule = "required column"
-            close = difflib.get_close_matches(name, unexpected, n=1, cutoff=0.6)
-            if close:
-                rule += f" (renamed to '{close[0]}'?)"
+    violations = []
+    for name in schema.column_names:
+        if name in found:
+            continue
+        rule = "required column"
+        close = difflib.get_close_matches(name, unexpected, n=1, cutoff=0.6)
+        if close:
+            rule += f" (renamed to '{close[0]}'?)"
+        violations.append(
+            Violation(schema.file, name, rule, len(raw), (f"found {found}",))
+        )
+    return violations
+
+
+def _violations(
+    raw: pd.DataFrame, schema: TableSchema, failures: pd.DataFrame
+) -> list[Violation]:
+    """Group pandera's failure cases by column and rule, counting rows."""
+    violations = []
+    order = {name: at for at, name in enumerate(schema.column_names)}
+    key = ", ".join(schema.key)
+    for (name, check), cases in failures.groupby(
+        ["column", "check"], sort=False, dropna=False
+    ):
+        rule = PANDERA_RULES.get(str(check), str(check))
+        rows = pd.Index(cases["index"].dropna().unique().astype("int64"))
+        if rule == "unique key":
+            if name != schema.key[0]:
+                continue
+            values = raw.loc[rows, list(schema.key)].astype(str)
+            shown = values.iloc[:, 0].str.cat(values.iloc[:, 1:], sep="/")
             violations.append(
-                Violation(schema.file, name, rule, len(raw), (f"found {found}",))
+                Violation(schema.file, key, rule, len(rows), examples(shown))
             )
-        raise RawDataError(violations)
+            continue
+        violations.append(
+            Violation(
+                schema.file, str(name), rule, len(rows), examples(raw.loc[rows, name])
+            )
+        )
+    return sorted(violations, key=lambda v: order.get(v.column.split(",")[0], -1))
+
+
+class RawTableValidator:
+    """Kedro validator of one raw table: its pandera contract, errors by file.
+
+    Declared in the catalog as ``validator: {class: <this class>, options:
+    {table: <name>}}``; returns the data unchanged when it is valid.
+    """
+
+    def __init__(self, table: str) -> None:
+        self.schema = SCHEMAS[table]
+        self.contract = self.schema.contract
+
+    def validate(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Raise one ``RawDataError`` listing every broken rule of the table."""
+        missing = _missing_columns(data, self.schema)
+        if missing:
+            raise RawDataError(missing)
+        if data.empty:
+            raise RawDataError(
+                [Violation(self.schema.file, "(all)", "at least one data row", 0)]
+            )
+        try:
+            self.contract.validate(data, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            raise RawDataError(
+                _violations(data, self.schema, exc.failure_cases)
+            ) from exc
+        logger.info("%s: %d rows valid", self.schema.file, len(data))
+        return data
+
+
+def _column_repairs(raw: pd.DataFrame, schema: TableSchema) -> dict[str, int]:
+    """Count the undeclared columns (ignored) and the misplaced ones."""
+    found = [str(name) for name in raw.columns]
+    unexpected = [name for name in found if name not in schema.column_names]
     if unexpected:
         logger.warning(
             "%s: ignoring undeclared columns %s", schema.file, ", ".join(unexpected)
-        )
-    if raw.empty:
-        raise RawDataError(
-            [Violation(schema.file, "(all)", "at least one data row", 0)]
         )
     declared = [name for name in found if name in schema.column_names]
     misplaced = sum(a != b for a, b in zip(declared, schema.column_names, strict=True))
@@ -121,112 +204,33 @@ def pad_zip_prefixes(text: pd.Series) -> tuple[pd.Series, int]:
     return text.mask(short, text.str.zfill(5)), count
 
 
-def _parse_number(text: pd.Series) -> np.ndarray:
-    """Text to float64, NaN where missing or unparseable (fast path through Arrow)."""
-    try:
-        parsed = text.astype("float64[pyarrow]")
-    except (ValueError, TypeError, ArithmeticError):
-        parsed = pd.to_numeric(text, errors="coerce")
-    return parsed.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def parse_column(
-    text: pd.Series, column: Column, file: str
-) -> tuple[pd.Series, list[Violation]]:
-    """Parse one text column to its declared type; return it and the broken rules."""
-    present = text.notna().to_numpy()
-    violations: list[Violation] = []
-
-    def broken(rule: str, mask: np.ndarray) -> None:
-        count = int(mask.sum())
-        if count:
-            violations.append(
-                Violation(file, column.name, rule, count, examples(text[mask]))
-            )
-
-    if not column.nullable:
-        broken("not null", ~present)
-    values: pd.Series
-    if column.kind in ("id", "zip"):
-        pattern = ID_PATTERN if column.kind == "id" else ZIP_PATTERN
-        matches = text.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
-        rule = "32-hex lowercase id" if column.kind == "id" else "5-digit zip prefix"
-        broken(rule, present & ~matches)
-        values = text.astype("str")
-    elif column.kind in ("text", "code"):
-        if column.allowed:
-            allowed = text.isin(column.allowed).to_numpy(dtype=bool)
-            broken(f"one of {list(column.allowed)}", present & ~allowed)
-        values = text.astype("str")
-    elif column.kind in ("int", "float"):
-        numbers = _parse_number(text)
-        finite = np.isfinite(numbers)
-        if column.kind == "int":
-            finite &= numbers == np.floor(numbers)
-        broken("integer" if column.kind == "int" else "number", present & ~finite)
-        if column.low is not None:
-            broken(f"{column.name} >= {column.low:g}", finite & (numbers < column.low))
-        if column.high is not None:
-            broken(
-                f"{column.name} <= {column.high:g}", finite & (numbers > column.high)
-            )
-        if column.kind == "int" and not column.nullable and not violations:
-            values = pd.Series(numbers.astype("int64"), index=text.index)
-        else:
-            values = pd.Series(numbers, index=text.index)
-    else:
-        stamps = pd.to_datetime(text, format=TIMESTAMP_FORMAT, errors="coerce")
-        parsed = stamps.notna().to_numpy()
-        broken("timestamp YYYY-MM-DD HH:MM:SS", present & ~parsed)
-        window = (stamps >= TIMESTAMP_LOW) & (stamps < TIMESTAMP_HIGH)
-        broken(
-            f"between {TIMESTAMP_LOW} and {TIMESTAMP_HIGH}",
-            parsed & ~window.to_numpy(dtype=bool),
-        )
-        values = stamps.astype("datetime64[ns]")
-    if column.unique:
-        duplicated = text.duplicated(keep=False).to_numpy() & present
-        broken("unique", duplicated)
-    return values.rename(column.name), violations
+def _typed(text: pd.Series, kind: str, nullable: bool) -> pd.Series:
+    if kind in ("int", "float"):
+        values = numbers(text)
+        return values.astype("int64") if kind == "int" and not nullable else values
+    if kind == "timestamp":
+        stamps = pd.to_datetime(text, format=TIMESTAMP_FORMAT)
+        return stamps.astype("datetime64[ns]")
+    return text.astype("str")
 
 
 def parse_table(
     raw: pd.DataFrame, schema: TableSchema
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Parse every declared column of a raw text table; raise on any broken rule.
+    """Type every declared column of a validated raw text table.
 
-    Returns the typed table and the count of each repair made on the way.
+    Returns the typed table (declared columns, Kaggle's order) and the count of
+    each repair made on the way.
     """
-    repairs = _check_columns(raw, schema)
+    repairs = _column_repairs(raw, schema)
     parsed: dict[str, pd.Series] = {}
-    violations: list[Violation] = []
     padded = 0
-    for column in schema.columns:
-        text = raw[column.name]
-        if column.kind == "zip":
+    for col in schema.columns:
+        text = raw[col.name]
+        if col.metadata["kind"] == "zip":
             text, count = pad_zip_prefixes(text)
             padded += count
-        values, broken = parse_column(text, column, schema.file)
-        parsed[column.name] = values
-        violations.extend(broken)
-    table = pd.DataFrame(parsed, index=pd.RangeIndex(len(raw)))
-    broken_columns = {violation.column for violation in violations}
-    if schema.key and not broken_columns & set(schema.key):
-        duplicated = table.duplicated(list(schema.key), keep=False).to_numpy()
-        if duplicated.any():
-            keys = table.loc[duplicated, list(schema.key)].astype(str)
-            joined = keys.iloc[:, 0].str.cat(keys.iloc[:, 1:], sep="/")
-            violations.append(
-                Violation(
-                    schema.file,
-                    ", ".join(schema.key),
-                    "unique key",
-                    int(duplicated.sum()),
-                    examples(joined),
-                )
-            )
-    if violations:
-        raise RawDataError(violations)
+        parsed[col.name] = _typed(text, col.metadata["kind"], col.nullable)
     if padded:
         logger.warning(
             "%s: %d zip prefixes of 1 to 4 digits left-padded to 5 (leading zeros "
@@ -234,7 +238,7 @@ def parse_table(
             schema.file,
             padded,
         )
-    logger.info("%s: %d rows valid", schema.file, len(table))
+    table = pd.DataFrame(parsed).reset_index(drop=True)
     return table, {**repairs, "zip_prefix_left_padded": padded}
 
 

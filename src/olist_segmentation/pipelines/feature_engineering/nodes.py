@@ -17,7 +17,6 @@ What is known at the snapshot (everything else is ignored, so nothing leaks):
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from olist_segmentation.params import reject_unknown
+from .params import FeatureEngineeringParams
 
 logger = logging.getLogger(__name__)
 
@@ -72,24 +71,6 @@ ORDER_COLUMNS = (
 )
 ITEM_COLUMNS = ("order_key", "category")
 REVIEW_COLUMNS = ("order_key", "review_score", "review_ts")
-
-
-@dataclasses.dataclass(frozen=True)
-class FeatureEngineeringParams:
-    """``feature_engineering`` parameters.
-
-    snapshot_date: ISO date or timestamp; ``None`` means the last purchase in the data.
-    bad_review_max: a review score at or below this is a bad review.
-    """
-
-    snapshot_date: str | None = None
-    bad_review_max: int = 2
-
-    @classmethod
-    def from_dict(cls, params: dict[str, Any]) -> FeatureEngineeringParams:
-        """Build from the parameters dict, failing on an unknown key."""
-        reject_unknown(params, cls, "feature_engineering")
-        return cls(**params)
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
@@ -266,14 +247,13 @@ def compute_customer_features(
     primary_orders: pd.DataFrame,
     primary_order_items: pd.DataFrame,
     primary_reviews: pd.DataFrame,
-    params: dict[str, Any],
+    params: FeatureEngineeringParams,
 ) -> pd.DataFrame:
     """Node: ``customer_features`` as of ``feature_engineering.snapshot_date``."""
-    settings = FeatureEngineeringParams.from_dict(params)
     return build_customer_features(
         primary_orders,
         primary_order_items,
         primary_reviews,
-        settings.snapshot_date,
-        bad_review_max=settings.bad_review_max,
+        params.snapshot_date,
+        bad_review_max=params.bad_review_max,
     )

@@ -17,8 +17,10 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
 from olist_segmentation.pipelines.feature_engineering.nodes import (
-    FeatureEngineeringParams,
     build_customer_features,
+)
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
 )
 from olist_segmentation.pipelines.modelling.segmenter import make_segmenter
 
@@ -88,7 +90,7 @@ def features_as_of(
 
     The settings of ``feature_engineering`` apply, except its snapshot date.
     """
-    settings = FeatureEngineeringParams.from_dict(feature_params)
+    settings = FeatureEngineeringParams.model_validate(feature_params)
     return build_customer_features(
         orders,
         order_items,
