@@ -23,6 +23,9 @@ from kedro.pipeline import Node, Pipeline
 from kedro_mlflow.pipeline import pipeline_ml_factory
 
 from olist_segmentation.pipelines.feature_engineering.nodes import resolve_snapshot
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,11 +103,14 @@ def snapshot_for_serving(*artifacts: object) -> tuple[object, ...]:
 
 
 def describe_training_window(
-    primary_orders: pd.DataFrame, feature_engineering: dict[str, Any]
+    primary_orders: pd.DataFrame, feature_engineering: FeatureEngineeringParams
 ) -> dict[str, Any]:
     """The date the run's features were computed as of, and its feature settings."""
-    as_of = resolve_snapshot(primary_orders, feature_engineering.get("snapshot_date"))
-    return {"as_of": as_of.isoformat(), "feature_engineering": feature_engineering}
+    as_of = resolve_snapshot(primary_orders, feature_engineering.snapshot_date)
+    return {
+        "as_of": as_of.isoformat(),
+        "feature_engineering": feature_engineering.model_dump(mode="json"),
+    }
 
 
 def serving_snapshot(training: Pipeline) -> Pipeline:
