@@ -17,7 +17,9 @@ its own process, so the peak RSS reported is that run's own (``wait4``).
   catalog, median of ``--runs`` runs (no hooks: MLflow logging is not timed);
 - quality: adjusted Rand index between the latest ``customer_segments`` and
   ``data/01_raw/synthetic_personas.csv`` over the same customers (aligned by
-  ``customer_unique_id``), plus the crosstab. Never used by the selection.
+  ``customer_unique_id``), plus the crosstab. Never used by the selection;
+- latency: ``segmentation_model.predict`` on one row of ``model_input`` (a
+  one-row DataFrame, as the scoring service sends it), median of 500 calls.
 
 Results go to ``benchmarks/results/modelling.json``.
 """
@@ -133,11 +135,33 @@ def worker_quality(project: Path) -> dict:
     }
 
 
+def worker_latency(project: Path, calls: int) -> dict:
+    """Median and p95 milliseconds of ``predict`` on one row, after a warm-up."""
+    catalog = _context(project).catalog
+    model = catalog.load("segmentation_model")
+    model_input = catalog.load("model_input")
+    rows = [model_input.iloc[[i]] for i in range(min(calls, len(model_input)))]
+    for row in rows[:20]:
+        model.predict(row)
+    times = []
+    for row in rows:
+        started = time.perf_counter()
+        model.predict(row)
+        times.append(1000 * (time.perf_counter() - started))
+    times.sort()
+    return {
+        "calls": len(times),
+        "median_ms": statistics.median(times),
+        "p95_ms": times[int(0.95 * (len(times) - 1))],
+    }
+
+
 WORKERS = {
     "prepare": worker_prepare,
     "features": worker_features,
     "modelling": worker_modelling,
     "quality": worker_quality,
+    "latency": worker_latency,
 }
 
 
@@ -192,6 +216,8 @@ def measure(project: Path, runs: int, fe_runs: int) -> dict:
         )
     quality = run_worker("quality", project)
     print(f"ARI vs personas: {quality['ari']:.3f} ({quality['selected']})", flush=True)
+    latency = run_worker("latency", project, 500)
+    print(f"predict on one row: median {latency['median_ms']:.2f} ms", flush=True)
     return {
         "feature_engineering": {
             "median_seconds": statistics.median(features["seconds"]),
@@ -210,6 +236,9 @@ def measure(project: Path, runs: int, fe_runs: int) -> dict:
             "persons": modelling[0]["persons"],
         },
         "quality": quality,
+        "predict_one_row": {
+            key: latency[key] for key in ("calls", "median_ms", "p95_ms")
+        },
     }
 
 

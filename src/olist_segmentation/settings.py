@@ -4,11 +4,11 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from olist_segmentation.hooks import MlflowStoreInProject, ValidateParameters
+from olist_segmentation.hooks import MlflowStoreInProject
 from olist_segmentation.run_versions import OneRunInputs
 
 # kedro-mlflow's own hook is registered by its plugin entry point.
-HOOKS = (MlflowStoreInProject(), ValidateParameters(), OneRunInputs())
+HOOKS = (MlflowStoreInProject(), OneRunInputs())
 
 
 def _project_root() -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from olist_segmentation.pipelines.feature_engineering.nodes import FEATURE_COLUMNS
+from olist_segmentation.pipelines.modelling.params import ModellingParams
 
 # group -> (recency, frequency, monetary, review, delay, installments, boleto)
 GROUPS = {
@@ -61,13 +62,12 @@ def make_features(n_per_group: int = 150, seed: int = 0) -> pd.DataFrame:
     return frame[["person_key", *FEATURE_COLUMNS, "group"]]
 
 
-def modelling_params(**overrides) -> dict:
-    """A small, fast ``modelling`` parameters dict."""
+def modelling_params(**overrides) -> ModellingParams:
+    """Small, fast ``modelling`` parameters."""
     params = {
         "features": FEATURES,
         "log_features": LOG_FEATURES,
-        "scaler": "standard",
-        "weights": {},
+        "transforms": ["log_standard"],
         "seed": 7,
         "evaluation_sample_size": 1000,
         "silhouette_sample_size": 300,
@@ -77,6 +77,12 @@ def modelling_params(**overrides) -> dict:
             "min_cluster_share": 0.02,
             "max_noise_share": 0.10,
             "runners_up": 3,
+            "stability": {
+                "seeds": [1, 2],
+                "n_bootstrap": 2,
+                "min_ari": 0.9,
+                "max_candidates": 3,
+            },
         },
         "profile": {"n_traits": 3, "projection_sample_size": 200},
         "candidates": {
@@ -107,4 +113,4 @@ def modelling_params(**overrides) -> dict:
         },
     }
     params.update(overrides)
-    return params
+    return ModellingParams.model_validate(params)

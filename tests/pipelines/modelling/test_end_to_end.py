@@ -1,85 +1,29 @@
-"""End to end through ``KedroSession``: tiny synthetic data -> data_engineering ->
-feature_engineering -> modelling; every person gets a segment."""
+"""End to end through ``KedroSession``: the default ``kedro run`` on tiny synthetic
+data that ``trained_project`` already made; every person gets a segment."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
+import numpy as np
 import pandas as pd
 import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from kedro.validation.exceptions import ParameterValidationError
+from sklearn.base import clone
 
+from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
 from tests.conftest import copy_project
+from tests.integration.conftest import trained_project  # noqa: F401  (fixture)
+from tests.integration.project_data import load_dataset
 
-# A trimmed grid (every algorithm still runs) keeps the test near half a minute.
-FAST = {
-    "modelling": {
-        "evaluation_sample_size": 2000,
-        "silhouette_sample_size": 1000,
-        "candidates": {
-            "kmeans": {"grid": {"n_clusters": [3, 4, 5, 6]}},
-            "gmm": {"grid": {"n_components": [4, 6], "covariance_type": ["diag"]}},
-            "dbscan": {"grid": {"eps": [0.8], "min_samples": [10]}},
-            "hdbscan": {"grid": {"min_cluster_size": [50], "min_samples": [10]}},
-        },
-    }
-}
+pytestmark = pytest.mark.slow
 
 
-def _end_mlflow_runs() -> None:
-    """kedro-mlflow can leave its run active in this process: close it."""
-    import mlflow  # noqa: PLC0415
-
-    while mlflow.active_run():
-        mlflow.end_run()
-
-
-def _latest(folder: Path) -> Path:
-    return sorted(folder.glob("*/" + folder.name))[-1]
-
-
-@pytest.fixture(scope="module")
-def segmented_project(request, tmp_path_factory) -> Path:
-    """A project copy with tiny synthetic raw data, after the three pipelines."""
-    project = copy_project(tmp_path_factory.mktemp("modelling_e2e") / "project")
-    bootstrap_project(project)
-    try:
-        source = request.getfixturevalue("synthetic_project")
-    except pytest.FixtureLookupError:
-        source = None
-    if source is not None:
-        shutil.copytree(
-            Path(source) / "data" / "01_raw",
-            project / "data" / "01_raw",
-            dirs_exist_ok=True,
-        )
-    else:
-        with KedroSession.create(
-            project, runtime_params={"synthetic": {"scale": 0.02}}
-        ) as session:
-            session.run(pipeline_names=["synthetic"])
-        _end_mlflow_runs()
-    try:
-        with KedroSession.create(project, runtime_params=FAST) as session:
-            session.run(
-                pipeline_names=["data_engineering", "feature_engineering", "modelling"]
-            )
-    finally:
-        _end_mlflow_runs()
-    return project
-
-
-@pytest.mark.slow
-def test_every_person_gets_a_named_segment(segmented_project):
-    data = segmented_project / "data"
-    segments = pd.read_parquet(
-        _latest(data / "07_model_output" / "customer_segments.parquet")
-    )
-    features = pd.read_parquet(data / "04_feature" / "customer_features.parquet")
-    persons = pd.read_parquet(data / "03_primary" / "primary_persons.parquet")
-    id_map = pd.read_parquet(data / "03_primary" / "id_map.parquet")
+def test_every_person_gets_a_named_segment(trained_project):  # noqa: F811
+    segments = load_dataset(trained_project, "customer_segments")
+    features = load_dataset(trained_project, "customer_features")
+    persons = load_dataset(trained_project, "primary_persons")
+    id_map = load_dataset(trained_project, "id_map")
     hex_ids = id_map.loc[id_map["id_kind"] == "customer_unique_id"].set_index("key")[
         "olist_id"
     ]
@@ -91,24 +35,53 @@ def test_every_person_gets_a_named_segment(segmented_project):
     )
     assert set(features["person_key"]) <= set(persons["person_key"])
     assert segments["customer_unique_id"].str.fullmatch("[0-9a-f]{32}").all()
-    assert segments["segment_name"].str.len().gt(0).all()
-    assert 3 <= segments["segment"].nunique() <= 8
+    names = load_dataset(trained_project, "segment_names")
+    assert segments["segment_name"].tolist() == [
+        names[str(s)] for s in segments["segment"]
+    ]
+    assert 4 <= segments["segment"].nunique() <= 8
 
 
-@pytest.mark.slow
-def test_reports_and_model_are_written(segmented_project):
-    reporting = segmented_project / "data" / "08_reporting"
-    models = segmented_project / "data" / "06_models"
-    candidates = pd.read_csv(_latest(models / "candidates.csv"))
+def test_selection_model_and_segments_agree(trained_project):  # noqa: F811
+    report = load_dataset(trained_project, "selection_report")
+    ranked = load_dataset(trained_project, "ranked_candidates")
+    candidates = load_dataset(trained_project, "candidates")
+    model = load_dataset(trained_project, "segmentation_model")
+    selected = load_dataset(trained_project, "selected_model")
+    model_input = load_dataset(trained_project, "model_input")
+    training = load_dataset(trained_project, "training_segments")
+
     assert set(candidates["algorithm"]) == {"kmeans", "gmm", "dbscan", "hdbscan"}
-    for name in (
-        "selection_report.json",
-        "segment_profiles.json",
-        "segment_profiles.csv",
-        "segment_sizes.json",
-        "segment_profiles_heatmap.json",
-        "segment_projection.json",
-    ):
-        assert _latest(reporting / name).stat().st_size > 0
-    assert _latest(models / "segmentation_model.pkl").stat().st_size > 0
-    assert _latest(models / "selected_spec.json").stat().st_size > 0
+    assert sorted(ranked["candidate_id"]) == sorted(candidates["candidate_id"])
+    winner = ranked.iloc[0]
+    assert winner["position"] == 1
+    assert winner["candidate_id"] == report["winner"]["candidate_id"]
+    assert report["features"] == features_of(model) == features_of(selected)
+    assert n_segments(model) == report["winner"]["n_clusters"]
+    assert report["winner"]["smallest_cluster_share"] >= 0.03
+    assert report["winner"]["seed_ari_median"] >= 0.9
+    # the persisted model is the selected one refitted on every person
+    assert selected.get_params(deep=False).keys() == model.get_params(deep=False).keys()
+    labels = model.predict(model_input)
+    np.testing.assert_array_equal(training["segment"], labels)
+    np.testing.assert_array_equal(
+        clone(selected).fit(model_input).predict(model_input), labels
+    )
+    profiles = load_dataset(trained_project, "segment_profiles")
+    sizes = pd.Series(labels).value_counts()
+    assert {card["segment"]: card["size"] for card in profiles["segments"]} == {
+        int(segment): int(size) for segment, size in sizes.items()
+    }
+
+
+def test_a_modelling_parameter_typo_stops_the_run_before_any_node(tmp_path):
+    project = copy_project(tmp_path / "typo")
+    bootstrap_project(project)
+    runtime_params = {"modelling": {"selection": {"min_cluster": 3}}}
+    with KedroSession.create(project_path=project, runtime_params=runtime_params) as s:
+        with pytest.raises(
+            ParameterValidationError,
+            match=r"ModellingParams[\s\S]*selection\.min_cluster\n  Extra inputs",
+        ):
+            s.run(pipeline_names=["modelling"])
+    assert not any((project / "data" / "05_model_input").iterdir())

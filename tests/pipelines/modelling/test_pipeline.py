@@ -10,7 +10,9 @@ from kedro.runner import SequentialRunner
 from sklearn.metrics import adjusted_rand_score
 
 from olist_segmentation.pipelines.modelling import create_pipeline
-from olist_segmentation.pipelines.modelling.pipeline import ALGORITHMS
+from olist_segmentation.pipelines.modelling.model_ops import features_of
+from olist_segmentation.pipelines.modelling.params import ModellingParams
+from olist_segmentation.pipelines.modelling.segmenter import ALGORITHMS
 
 from .features_factory import make_features, modelling_params
 
@@ -22,7 +24,7 @@ class KeptDataset(MemoryDataset):
         return None
 
 
-def _catalog(features: pd.DataFrame, params: dict) -> DataCatalog:
+def _catalog(features: pd.DataFrame, params: ModellingParams) -> DataCatalog:
     id_map = pd.DataFrame(
         {
             "id_kind": pd.Categorical(["customer_unique_id"] * len(features)),
@@ -34,10 +36,17 @@ def _catalog(features: pd.DataFrame, params: dict) -> DataCatalog:
         "customer_features": MemoryDataset(features.drop(columns="group")),
         "id_map": MemoryDataset(id_map),
         "params:modelling": MemoryDataset(params),
+        "params:modelling.profile.n_traits": MemoryDataset(
+            params["profile"]["n_traits"]
+        ),
+        "params:modelling.profile.projection_sample_size": MemoryDataset(
+            params["profile"]["projection_sample_size"]
+        ),
+        "params:modelling.seed": MemoryDataset(params["seed"]),
     }
     for algorithm in ALGORITHMS:
-        datasets[f"params:modelling.candidates.{algorithm}"] = MemoryDataset(
-            params["candidates"][algorithm]
+        datasets[f"params:modelling.candidates.{algorithm}.algorithm"] = MemoryDataset(
+            algorithm
         )
     for name in create_pipeline().all_outputs():
         datasets[name] = KeptDataset()
@@ -72,14 +81,19 @@ def test_candidates_selection_and_metrics(run):
     assert len(candidates) == 4 + 2 + 2 + 1
     report = catalog.load("selection_report")
     assert report["winner"]["n_clusters"] == 4
-    assert catalog.load("selected_spec") == report["selected_spec"]
+    assert report["features"] == features_of(catalog.load("segmentation_model"))
+    ranked = catalog.load("ranked_candidates")
+    assert ranked["candidate_id"].iloc[0] == report["winner"]["candidate_id"]
+    assert len(ranked) == len(candidates)
     metrics = catalog.load("candidate_metrics")
     assert len(metrics) >= 7 * len(candidates)
     predicted = catalog.load("predicted_segments")
     assert list(predicted.columns) == ["person_key", "segment", "segment_name"]
     profiles = catalog.load("segment_profiles")
     assert len(profiles["segments"]) == 4
-    assert catalog.load("segment_projection_plot").data
+    projection = catalog.load("segment_projection_plot")
+    assert len(projection.data) == 4  # one trace per segment
+    assert sum(len(trace.x) for trace in projection.data) == 200  # the sample
 
 
 def test_one_namespace_runs_alone():
@@ -89,9 +103,7 @@ def test_one_namespace_runs_alone():
     gmm = pipeline.only_nodes_with_namespaces(["gmm"])
     assert [node.name for node in gmm.nodes] == ["gmm.evaluate_candidates"]
     catalog["model_input"] = MemoryDataset(
-        features.drop(columns=["group"])[
-            ["person_key", *modelling_params()["features"]]
-        ]
+        features.drop(columns=["group"])[["person_key", *modelling_params().features]]
     )
     SequentialRunner().run(gmm, catalog)
     table = catalog.load("gmm.candidates")
@@ -102,12 +114,13 @@ def test_inference_half_predicts_unseen_rows(run):
     _, catalog = run
     inference = create_pipeline().only_nodes_with_tags("inference")
     assert inference.inputs() == {"model_input", "segmentation_model", "segment_names"}
-    unseen = make_features(10, seed=5).drop(columns="group")
+    planted = make_features(10, seed=5)
+    unseen = planted.drop(columns="group")
     unseen["person_key"] = (unseen["person_key"] + 10_000).astype("uint32")
     small = DataCatalog(
         {
             "model_input": MemoryDataset(
-                unseen[["person_key", *modelling_params()["features"]]]
+                unseen[["person_key", *modelling_params().features]]
             ),
             "segmentation_model": MemoryDataset(catalog.load("segmentation_model")),
             "segment_names": MemoryDataset(catalog.load("segment_names")),
@@ -116,8 +129,12 @@ def test_inference_half_predicts_unseen_rows(run):
     )
     SequentialRunner().run(inference, small)
     predicted = small.load("predicted_segments")
-    assert len(predicted) == len(unseen)
-    assert np.isin(predicted["segment"], [0, 1, 2, 3]).all()
+    expected = catalog.load("segmentation_model").predict(unseen)
+    np.testing.assert_array_equal(predicted["segment"], expected)
+    assert predicted["person_key"].tolist() == unseen["person_key"].tolist()
+    names = catalog.load("segment_names")
+    assert predicted["segment_name"].tolist() == [names[str(s)] for s in expected]
+    assert adjusted_rand_score(planted["group"], predicted["segment"]) > 0.9
 
 
 def test_identical_data_and_seed_give_identical_segments(run):

@@ -9,16 +9,13 @@ that the estimator's inner layout can change without touching them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sklearn.base import BaseEstimator, clone
+from sklearn.pipeline import Pipeline
 
-SEED_PARAMS = ("seed", "random_state")
 
-
-def features_of(model: BaseEstimator) -> list[str]:
+def features_of(model: Pipeline) -> list[str]:
     """The feature columns the model reads, in its order."""
-    return [str(name) for name in model.get_params()["features"]]
+    return [str(name) for name in model.named_steps["select"].kw_args["columns"]]
 
 
 def with_seed(model: BaseEstimator, seed: int) -> BaseEstimator:
@@ -27,11 +24,11 @@ def with_seed(model: BaseEstimator, seed: int) -> BaseEstimator:
     seeded = {
         key: seed
         for key in params
-        if key.rsplit("__", 1)[-1] in SEED_PARAMS and params[key] is not None
+        if key.rsplit("__", 1)[-1] == "random_state" and params[key] is not None
     }
     return clone(model).set_params(**seeded)
 
 
-def n_segments(model: Any) -> int:
+def n_segments(model: Pipeline) -> int:
     """How many segments the fitted model assigns."""
-    return int(model.n_clusters_)
+    return int(model[-1].n_clusters_)

@@ -1,121 +1,99 @@
 """Typed ``modelling`` parameters (conf/base/parameters_modelling.yml).
 
-Each dataclass fails on an unknown key, naming the file and the section, so a typo
-stops the run at the first node instead of being silently ignored.
+The nodes' ``params:`` arguments are annotated with these models, so Kedro validates
+them before any node runs: a misspelled or out-of-range key stops the run, naming it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
+from typing import Any, Literal
 
-from olist_segmentation.params import reject_unknown
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .segmenter import ALGORITHMS, SCALERS
-
-FILE = "parameters_modelling.yml"
-
-
-def _build(cls: type, section: str, values: dict[str, Any]) -> Any:
-    reject_unknown(values, cls, section)
-    return cls(**values)
+Algorithm = Literal["kmeans", "gmm", "dbscan", "hdbscan"]
+# log_*: sign(x) * log1p(|x|) of log_features, then StandardScaler / RobustScaler;
+# quantile_*: scikit-learn's QuantileTransformer (rank-based) to a normal / uniform.
+Transform = Literal["log_standard", "log_robust", "quantile_normal", "quantile_uniform"]
 
 
-@dataclasses.dataclass(frozen=True)
-class SelectionParams:
-    """Guards a candidate must pass, then rank aggregation over three metrics."""
+class Strict(BaseModel):
+    """Unknown keys are errors; values are frozen."""
 
-    min_clusters: int = 3
-    max_clusters: int = 8
-    min_cluster_share: float = 0.02
-    max_noise_share: float = 0.10
-    runners_up: int = 3
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclasses.dataclass(frozen=True)
-class ProfileParams:
+class StabilityGuard(Strict):
+    """The winner must partition the persons the same way under other seeds and on
+    bootstrap resamples: the median ARI of each against the candidate as fitted."""
+
+    seeds: list[int] = Field(default=[1, 2, 3], min_length=1)
+    n_bootstrap: int = Field(default=3, ge=1)
+    min_ari: float = Field(default=0.9, ge=-1.0, le=1.0)
+    max_candidates: int = Field(default=5, ge=1)
+
+
+class SelectionParams(Strict):
+    """Guards a candidate must pass, rank aggregation over three metrics, stability."""
+
+    min_clusters: int = Field(default=4, ge=2)
+    max_clusters: int = Field(default=8, ge=2)
+    min_cluster_share: float = Field(default=0.03, ge=0.0, lt=1.0)
+    max_noise_share: float = Field(default=0.10, ge=0.0, le=1.0)
+    runners_up: int = Field(default=3, ge=0)
+    stability: StabilityGuard = StabilityGuard()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SelectionParams:
+        if self.min_clusters > self.max_clusters:
+            raise ValueError("selection needs min_clusters <= max_clusters")
+        return self
+
+
+class ProfileParams(Strict):
     """Segment profiles, names and figures."""
 
-    n_traits: int = 3
-    projection_sample_size: int = 3000
+    n_traits: int = Field(default=3, ge=1)
+    projection_sample_size: int = Field(default=3000, ge=10)
 
 
-@dataclasses.dataclass(frozen=True)
-class CandidateSpace:
-    """One algorithm's candidates: fixed parameters x the grid (a product)."""
+class CandidateSpace(Strict):
+    """One algorithm's candidates: ``fixed`` parameters x the ``grid`` (a product)."""
 
-    algorithm: str
-    grid: dict[str, list[Any]]
-    fixed: dict[str, Any] = dataclasses.field(default_factory=dict)
-    fit_sample_size: int | None = None
+    algorithm: Algorithm
+    grid: dict[str, list[Any]] = Field(min_length=1)
+    fixed: dict[str, Any] = {}
+    fit_sample_size: int | None = Field(default=None, ge=10)
 
-    def __post_init__(self) -> None:
-        if self.algorithm not in ALGORITHMS:
-            raise ValueError(
-                f"{FILE}: candidates algorithm {self.algorithm!r} is not one of {ALGORITHMS}"
-            )
+    @model_validator(mode="after")
+    def _values(self) -> CandidateSpace:
         empty = [key for key, values in self.grid.items() if not values]
-        if empty or not self.grid:
+        if empty:
             raise ValueError(
-                f"{FILE}: candidates.{self.algorithm}.grid has no values for {empty or 'any key'}"
+                f"candidates.{self.algorithm}.grid has no values for {empty}"
             )
+        return self
 
 
-@dataclasses.dataclass(frozen=True)
-class ModellingParams:
+class ModellingParams(Strict):
     """The ``modelling`` section."""
 
-    features: list[str]
-    log_features: list[str] = dataclasses.field(default_factory=list)
-    scaler: str = "standard"
-    weights: dict[str, float] = dataclasses.field(default_factory=dict)
+    features: list[str] = Field(min_length=1)
+    log_features: list[str] = []
+    transforms: list[Transform] = Field(default=["quantile_normal"], min_length=1)
     seed: int = 42
-    evaluation_sample_size: int = 20000
-    silhouette_sample_size: int = 5000
-    selection: SelectionParams = dataclasses.field(default_factory=SelectionParams)
-    profile: ProfileParams = dataclasses.field(default_factory=ProfileParams)
-    candidates: dict[str, CandidateSpace] = dataclasses.field(default_factory=dict)
+    evaluation_sample_size: int = Field(default=20000, ge=10)
+    silhouette_sample_size: int = Field(default=5000, ge=10)
+    selection: SelectionParams = SelectionParams()
+    profile: ProfileParams = ProfileParams()
+    candidates: dict[str, CandidateSpace] = {}
 
-    def __post_init__(self) -> None:
-        if self.scaler not in SCALERS:
-            raise ValueError(
-                f"{FILE}: modelling.scaler {self.scaler!r} is not one of {SCALERS}"
-            )
+    @model_validator(mode="after")
+    def _consistent(self) -> ModellingParams:
         stray = sorted(set(self.log_features) - set(self.features))
         if stray:
-            raise ValueError(
-                f"{FILE}: modelling.log_features {stray} are not in modelling.features"
-            )
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> ModellingParams:
-        """Parse the ``modelling`` section, nested sections included."""
-        values = dict(values)
-        if "selection" in values:
-            values["selection"] = _build(
-                SelectionParams, "modelling.selection", values["selection"]
-            )
-        if "profile" in values:
-            values["profile"] = _build(
-                ProfileParams, "modelling.profile", values["profile"]
-            )
-        values["candidates"] = {
-            name: candidate_space(space, name)
-            for name, space in (values.get("candidates") or {}).items()
-        }
-        return _build(cls, "modelling", values)
-
-    def base_spec(self) -> dict[str, Any]:
-        """The spec keys shared by every candidate (feature set, transform, seed)."""
-        return {
-            "features": list(self.features),
-            "log_features": list(self.log_features),
-            "scaler": self.scaler,
-            "weights": dict(self.weights),
-            "seed": int(self.seed),
-        }
-
-
-def candidate_space(values: dict[str, Any], name: str) -> CandidateSpace:
-    """Parse one ``modelling.candidates.<name>`` section."""
-    return _build(CandidateSpace, f"modelling.candidates.{name}", values)
+            raise ValueError(f"log_features {stray} are not in features")
+        # One namespaced pipeline per algorithm reads candidates.<its name>.
+        misnamed = [k for k, space in self.candidates.items() if k != space.algorithm]
+        if misnamed:
+            raise ValueError(f"candidates {misnamed}: the key must be its algorithm")
+        return self

@@ -2,7 +2,8 @@
 
 ``model_input`` -> one namespaced candidate pipeline per algorithm (``kmeans``,
 ``gmm``, ``dbscan``, ``hdbscan``; ``kedro run --pipelines=modelling --namespaces=gmm``
-runs one) -> ``candidates`` -> ``selected_spec`` -> ``segmentation_model`` ->
+runs one) -> ``candidates`` -> ``ranked_candidates`` and ``selected_model`` (the
+unfitted winner) -> ``segmentation_model`` (refitted on every person) ->
 profiles and names -> ``predicted_segments`` -> ``customer_segments``.
 
 Tags: ``training`` for everything that fits or describes the model; ``inference``
@@ -17,29 +18,27 @@ from typing import Any
 
 from kedro.pipeline import Node, Pipeline
 
+from .candidates import combine_candidates, evaluate_candidates
 from .nodes import (
     assign_training_segments,
     build_customer_segments,
-    combine_candidates,
-    evaluate_candidates,
     fit_segmentation_model,
     predict_segments,
     prepare_model_input,
-    select_candidate,
 )
 from .plots import plot_segment_profiles, plot_segment_projection, plot_segment_sizes
 from .profiling import profile_segments
-
-ALGORITHMS = ("kmeans", "gmm", "dbscan", "hdbscan")
+from .segmenter import ALGORITHMS
+from .selection import select_candidate
 
 
 def candidate_template() -> Pipeline:
-    """Fit and score one algorithm's grid: ``params:candidate_space`` -> ``candidates``."""
+    """Fit and score one algorithm's grid: ``params:algorithm`` -> ``candidates``."""
     return Pipeline(
         [
             Node(
                 func=evaluate_candidates,
-                inputs=["model_input", "params:candidate_space", "params:modelling"],
+                inputs=["model_input", "params:algorithm", "params:modelling"],
                 outputs="candidates",
                 name="evaluate_candidates",
             )
@@ -55,7 +54,10 @@ def candidate_pipeline(algorithm: str) -> Pipeline:
         namespace=algorithm,
         inputs={"model_input"},
         parameters={
-            "params:candidate_space": f"params:modelling.candidates.{algorithm}",
+            # The space's own ``algorithm`` field names it: the node reads the space
+            # from the typed ``modelling`` parameters (Kedro cannot validate
+            # ``modelling`` and a section of it as two models).
+            "params:algorithm": f"params:modelling.candidates.{algorithm}.algorithm",
             "params:modelling": "params:modelling",
         },
         tags=["training", "candidates"],
@@ -94,13 +96,18 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
             combine,
             Node(
                 func=select_candidate,
-                inputs=["candidates", "params:modelling"],
-                outputs=["selected_spec", "selection_report", "selected_metrics"],
+                inputs=["candidates", "model_input", "params:modelling"],
+                outputs=[
+                    "selected_model",
+                    "selection_report",
+                    "selected_metrics",
+                    "ranked_candidates",
+                ],
                 name="select_candidate",
             ),
             Node(
                 func=fit_segmentation_model,
-                inputs=["model_input", "selected_spec"],
+                inputs=["model_input", "selected_model"],
                 outputs="segmentation_model",
                 name="fit_segmentation_model",
             ),
@@ -112,7 +119,12 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
             ),
             Node(
                 func=profile_segments,
-                inputs=["customer_features", "training_segments", "params:modelling"],
+                inputs=[
+                    "customer_features",
+                    "training_segments",
+                    "segmentation_model",
+                    "params:modelling.profile.n_traits",
+                ],
                 outputs=["segment_profiles", "segment_profiles_table", "segment_names"],
                 name="profile_segments",
             ),
@@ -132,10 +144,10 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
                 func=plot_segment_projection,
                 inputs=[
                     "model_input",
-                    "training_segments",
                     "segmentation_model",
                     "segment_names",
-                    "params:modelling",
+                    "params:modelling.profile.projection_sample_size",
+                    "params:modelling.seed",
                 ],
                 outputs="segment_projection_plot",
                 name="plot_segment_projection",
