@@ -96,6 +96,9 @@ def planted_truth_check(project: Path) -> dict[str, object]:
     after = later[later["date"] >= shift]
     columns = [
         "ari_cohort",
+        "ari_median",
+        "ari_low",
+        "ari_high",
         "ari_new",
         "recent_mix_shift",
         "psi_max",
@@ -119,9 +122,9 @@ def planted_truth_check(project: Path) -> dict[str, object]:
     )
     return {
         "persona_shift_date": str(shift.date()),
-        "selected_spec": json.loads(
-            latest(project / "data/06_models/selected_spec.json").read_text()
-        ),
+        "winner": json.loads(latest(reporting / "selection_report.json").read_text())[
+            "winner"
+        ],
         "n_snapshots_before": len(before),
         "n_snapshots_after": len(after),
         "before_shift": stats(before),
@@ -133,8 +136,13 @@ def planted_truth_check(project: Path) -> dict[str, object]:
         "days_from_shift_to_signal": None
         if fired_on is None
         else int((fired_on - shift).days),
+        "recommended": rec["recommended"],
         "retrain_period_days": rec["retrain_period_days"],
+        "retrain_period_weeks": rec["retrain_period_weeks"],
+        "retrain_period_interval_weeks": rec["retrain_period_interval_weeks"],
         "censored": rec["censored"],
+        "rescoring": rec["rescoring"],
+        "retrain_cost": rec["retrain_cost"],
         "intrinsic_stability": rec["intrinsic_stability"],
         "by_snapshot": later[["date", *columns]]
         .assign(date=later["date"].dt.strftime("%Y-%m-%d"))

@@ -7,6 +7,7 @@ import os
 import pytest
 from kedro.framework.session import KedroSession
 from kedro.framework.startup import bootstrap_project
+from kedro.validation.exceptions import ParameterValidationError
 
 from tests.conftest import copy_project
 
@@ -35,7 +36,10 @@ def test_a_parameter_typo_stops_the_run_before_any_node(synthetic_project, tmp_p
     bootstrap_project(project)
     runtime_params = {"stability": {"stepdays": 7}}
     with KedroSession.create(project_path=project, runtime_params=runtime_params) as s:
-        with pytest.raises(ValueError, match=r"parameters_stability.yml.*'stepdays'"):
+        # Kedro validates the pydantic StabilityParams before the first node
+        with pytest.raises(
+            ParameterValidationError, match=r"(?s)'stability'.*stepdays"
+        ):
             s.run(pipeline_names=["__default__"])
     assert not any((project / "data" / "03_primary").glob("*.parquet"))
     assert not any((project / "data" / "08_reporting").iterdir())

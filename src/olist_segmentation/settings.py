@@ -4,10 +4,10 @@ from pathlib import Path
 
 from kedro.utils import find_kedro_project
 
-from olist_segmentation.hooks import MlflowStoreInProject, ValidateParameters
+from olist_segmentation.hooks import MlflowStoreInProject
 
 # kedro-mlflow's own hook is registered by its plugin entry point.
-HOOKS = (MlflowStoreInProject(), ValidateParameters())
+HOOKS = (MlflowStoreInProject(),)
 
 
 def _project_root() -> str:

@@ -22,7 +22,7 @@ REGISTERED_MODEL = "olist_segmentation"
 # stability snapshots and a trimmed candidate grid (every algorithm still runs),
 # enough for every output to exist, in about a minute.
 FAST = {
-    "stability": {"step_days": 42, "intrinsic_seeds": 2, "intrinsic_bootstraps": 0},
+    "stability": {"step_days": 42, "intrinsic_seeds": 2, "bootstraps": 2},
     "modelling": {
         "candidates": {
             "kmeans": {"grid": {"n_clusters": [3, 4, 5, 6]}},

@@ -6,78 +6,65 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from olist_segmentation.pipelines.stability import nodes
+from olist_segmentation.pipelines.modelling.model_ops import features_of
+from olist_segmentation.pipelines.stability import nodes, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
-from .conftest import SHIFT, reviews_of
+from .conftest import SHIFT, make_model
+
+FEATURES = ("monetary", "frequency", "recency_days")
+
+
+def evaluate(tables, production, params):
+    """Plan, M0 with its replicates, and the snapshot table."""
+    orders, items, reviews = tables
+    plan = snapshots.plan_snapshots(orders, params)
+    m0, f0, replicates = nodes.fit_reference_model(
+        orders=orders,
+        order_items=items,
+        reviews=reviews,
+        segmentation_model=production,
+        plan=plan,
+        params=params,
+        feature_params={},
+    )
+    table = nodes.evaluate_snapshots(
+        orders=orders,
+        order_items=items,
+        reviews=reviews,
+        reference_model=m0,
+        reference_features=f0,
+        reference_replicates=replicates,
+        segmentation_model=production,
+        plan=plan,
+        params=params,
+        feature_params={},
+    )
+    return {"plan": plan, "m0": m0, "f0": f0, "replicates": replicates, "snaps": table}
 
 
 @pytest.fixture(scope="module")
 def evaluated(primary_tables):
-    """Plan, M0 and the snapshot table of the fixture data (computed once)."""
-    orders, items = primary_tables
-    spec = {
-        "algorithm": "kmeans",
-        "params": {"n_clusters": 2},
-        "features": ["monetary", "frequency", "recency_days"],
-        "log_features": ["monetary"],
-        "scaler": "standard",
-        "seed": 42,
-        "fit_sample_size": None,
-    }
-    params = {"t0": "2017-09-01", "step_days": 28, "min_persons_t0": 50}
-    feature_params = {"bad_review_max": 2}
-    plan = nodes.plan_snapshots(orders, params)
-    m0, f0 = nodes.fit_reference_model(
-        orders, items, reviews_of(orders), spec, plan, feature_params
+    """The two-cluster model on spending, frequency and recency (computed once)."""
+    params = StabilityParams(step_days=28, min_persons_t0=50, bootstraps=3)
+    production = snapshots.refit(
+        make_model(), snapshots.features_as_of(*primary_tables, "2018-08-01", {})
     )
-    final = nodes.fit_spec(
-        spec,
-        nodes.features_as_of(
-            orders, items, reviews_of(orders), plan["data_end"], feature_params
-        ),
-    )
-    snapshots = nodes.evaluate_snapshots(
-        orders=orders,
-        order_items=items,
-        reviews=reviews_of(orders),
-        selected_spec=spec,
-        reference_model=m0,
-        reference_features=f0,
-        segmentation_model=final,
-        plan=plan,
-        params=params,
-        feature_params=feature_params,
-    )
-    return {"spec": spec, "params": params, "plan": plan, "f0": f0, "snaps": snapshots}
+    return {"params": params, **evaluate(primary_tables, production, params)}
 
 
-def test_params_reject_unknown_keys_and_bad_ranges():
-    with pytest.raises(
-        ValueError, match="parameters_stability.yml: unknown key.*'stepdays'"
-    ):
-        StabilityParams.from_dict({"stepdays": 14})
-    with pytest.raises(ValueError, match="ari_threshold must be in"):
-        StabilityParams.from_dict({"ari_threshold": 1.5})
-    with pytest.raises(ValueError, match="stability.monitoring"):
-        StabilityParams.from_dict({"monitoring": {"psy": 0.2}})
-
-
-def test_plan_covers_t0_to_end_of_data(evaluated, primary_tables):
-    orders, _ = primary_tables
-    plan = evaluated["plan"]
-    dates = pd.to_datetime(plan["dates"])
-    assert dates[0] == pd.Timestamp("2017-09-01")
-    assert (np.diff(dates) == pd.Timedelta(days=28)).all()
-    last_delivered = orders.loc[orders["is_delivered"], "purchase_ts"].max()
-    assert dates[-1] <= last_delivered + pd.Timedelta(days=1)
-    assert dates[-1] + pd.Timedelta(days=28) > last_delivered
-
-
-def test_plan_fails_when_t0_has_too_few_persons(primary_tables):
-    orders, _ = primary_tables
-    with pytest.raises(ValueError, match=r"delivered_customer_ts: only \d+ persons"):
-        nodes.plan_snapshots(orders, {"t0": "2017-01-05", "min_persons_t0": 50})
+def test_m0_and_its_replicates_are_clones_fitted_at_t0(evaluated):
+    f0, m0, replicates = evaluated["f0"], evaluated["m0"], evaluated["replicates"]
+    assert len(f0) == evaluated["snaps"].loc[0, "n_persons"]
+    assert f0["recency_days"].min() >= 0
+    assert len(replicates) == 3
+    labels = snapshots.assign(m0, f0)
+    assert (labels.index == f0["person_key"].to_numpy()).all()
+    for replicate in replicates:
+        assert replicate is not m0
+        assert features_of(replicate) == features_of(m0) == list(FEATURES)
+        # fitted on another resample: close to M0, yet a fit of its own
+        assert snapshots.ari(labels, snapshots.assign(replicate, f0)) > 0.9
 
 
 def test_features_are_recomputed_as_of_each_snapshot(evaluated):
@@ -96,30 +83,38 @@ def test_ari_is_one_at_t0_and_falls_after_the_planted_shift(evaluated):
     assert snaps.loc[0, "ari_cohort"] == pytest.approx(1.0)
     before = snaps[snaps["date"] <= SHIFT]
     late = snaps[snaps["date"] >= SHIFT + pd.Timedelta(days=120)]
-    assert before["ari_cohort"].min() >= 0.9
-    assert late["ari_cohort"].max() < 0.5
+    assert before["ari_median"].min() >= 0.9
+    assert late["ari_median"].max() < 0.5
+
+
+def test_every_point_has_a_band_from_the_bootstrap_pairs(evaluated):
+    snaps = evaluated["snaps"]
+    boots = [f"ari_boot_{b}" for b in range(3)]
+    assert set(boots) <= set(snaps.columns)
+    values = snaps[["ari_cohort", *boots]]
+    np.testing.assert_allclose(snaps["ari_median"], values.median(axis=1))
+    np.testing.assert_allclose(snaps["ari_low"], values.quantile(0.1, axis=1))
+    np.testing.assert_allclose(snaps["ari_high"], values.quantile(0.9, axis=1))
+    assert (snaps["ari_low"] <= snaps["ari_high"]).all()
+    # the bootstrap pairs differ from the single refit: the band has a width
+    assert (snaps["ari_high"] - snaps["ari_low"]).max() > 0.01
+
+
+def test_rescoring_moves_members_and_is_timed(evaluated):
+    snaps = evaluated["snaps"]
+    assert snaps.loc[0, "m0_step_churn"] == 0
+    # recency grows every step: the frozen model moves some persons between segments
+    assert snaps["m0_step_churn"].iloc[1:].max() > 0
+    assert snaps["m0_label_churn"].iloc[-1] >= snaps["m0_step_churn"].iloc[1]
+    assert (snaps[["predict_seconds", "refit_seconds", "features_seconds"]] > 0).all(
+        axis=None
+    )
 
 
 def test_recent_joiners_mix_shows_the_planted_persona(evaluated, primary_tables):
-    orders, items = primary_tables
     # segments by spending only: T0's joiners are half small, half big spenders
-    spec = {**evaluated["spec"], "features": ["monetary"]}
-    plan, params = evaluated["plan"], evaluated["params"]
-    m0, f0 = nodes.fit_reference_model(
-        orders, items, reviews_of(orders), spec, plan, {}
-    )
-    snaps = nodes.evaluate_snapshots(
-        orders=orders,
-        order_items=items,
-        reviews=reviews_of(orders),
-        selected_spec=spec,
-        reference_model=m0,
-        reference_features=f0,
-        segmentation_model=m0,
-        plan=plan,
-        params=params,
-        feature_params={},
-    )
+    production = snapshots.refit(make_model(features=("monetary",)), evaluated["f0"])
+    snaps = evaluate(primary_tables, production, evaluated["params"])["snaps"]
     assert np.isnan(snaps.loc[0, "recent_mix_shift"])
     assert (snaps["n_recent"].iloc[1:] == snaps["n_persons"].diff().iloc[1:]).all()
     before = snaps[(snaps["snapshot"] > 0) & (snaps["date"] <= SHIFT)]
@@ -135,135 +130,48 @@ def test_shares_and_drift_columns(evaluated):
         columns = [c for c in snaps.columns if c.startswith(prefix)]
         assert len(columns) == 2
         np.testing.assert_allclose(snaps[columns].sum(axis=1), 1.0)
-    psi_columns = {f"psi_{f}" for f in evaluated["spec"]["features"]}
-    assert psi_columns <= set(snaps.columns)
+    psi_columns = {f"psi_{f}" for f in FEATURES}
+    assert psi_columns == {c for c in snaps.columns if c.startswith("psi_")} - {
+        "psi_max"
+    }
     assert snaps.loc[0, list(psi_columns)].abs().max() < 1e-9
     assert snaps["psi_monetary"].iloc[-1] > 0.2
     np.testing.assert_allclose(snaps["psi_max"], snaps[sorted(psi_columns)].max(axis=1))
 
 
-def test_psi_fixed_bins_missing_values_and_out_of_range():
-    rng = np.random.default_rng(0)
-    reference = pd.Series(rng.normal(0, 1, 5000))
-    assert nodes.psi(reference, pd.Series(rng.normal(0, 1, 5000)), 10) < 0.02
-    assert nodes.psi(reference, pd.Series(rng.normal(1, 1, 5000)), 10) > 0.2
-    # values far beyond the T0 range land in the open outer bins
-    assert nodes.psi(reference, pd.Series(np.full(100, 50.0)), 10) > 1
-    with_missing = pd.Series(np.r_[rng.normal(0, 1, 2500), np.full(2500, np.nan)])
-    assert nodes.psi(reference, with_missing, 10) > 0.5
-    discrete = pd.Series(np.r_[np.ones(900), np.full(100, 2.0)])
-    assert nodes.psi(discrete, discrete.copy(), 10) == pytest.approx(0.0)
+def resampled(model, features):
+    """Two bootstrap replicates of ``model``, with seeds 1 and 2."""
+    return [
+        snapshots.refit(model, features.sample(frac=1, replace=True, random_state=s), s)
+        for s in (1, 2)
+    ]
 
 
-def test_intrinsic_stability_flags_an_unstable_spec(evaluated):
-    params = {**evaluated["params"], "intrinsic_seeds": 3, "intrinsic_bootstraps": 2}
+def test_intrinsic_stability_flags_an_unstable_model(evaluated):
+    f0, params = evaluated["f0"], evaluated["params"]
     # two well separated spending levels at T0: any seed or resample finds them
-    clear = {**evaluated["spec"], "features": ["monetary"]}
-    stable = nodes.measure_intrinsic_stability(evaluated["f0"], clear, params)
+    clear = snapshots.refit(make_model(features=("monetary",)), f0)
+    stable = nodes.measure_intrinsic_stability(f0, clear, resampled(clear, f0), params)
     assert len(stable["seed_ari"]) == 2
     assert len(stable["bootstrap_ari"]) == 2
     assert stable["seed_ari_median"] == pytest.approx(1.0)
+    assert stable["bootstrap_ari_median"] > 0.95
     assert not stable["unstable"]
     # one random init, many clusters on one uniform-ish feature: seeds disagree
-    shaky = {
-        **evaluated["spec"],
-        "params": {"n_clusters": 9, "n_init": 1, "init": "random", "max_iter": 3},
-        "features": ["recency_days"],
-        "log_features": [],
-    }
-    unstable = nodes.measure_intrinsic_stability(evaluated["f0"], shaky, params)
+    shaky = snapshots.refit(
+        make_model(
+            features=("recency_days",),
+            log_features=(),
+            n_clusters=9,
+            n_init=1,
+            init="random",
+            max_iter=3,
+        ),
+        f0,
+    )
+    unstable = nodes.measure_intrinsic_stability(
+        f0, shaky, resampled(shaky, f0), params
+    )
     assert unstable["unstable"]
-    assert unstable["seed_ari_median"] < 0.8
+    assert unstable["seed_ari_median"] < 0.9
     assert unstable["reason"].startswith("seed_ari_median")
-
-
-def _table(ari: list[float], step: int = 14) -> pd.DataFrame:
-    n = len(ari)
-    return pd.DataFrame(
-        {
-            "date": pd.date_range("2017-09-01", periods=n, freq=f"{step}D"),
-            "horizon_days": np.arange(n) * step,
-            "n_persons": np.arange(n) * 10 + 100,
-            "ari_cohort": ari,
-            "psi_max": np.linspace(0, 0.5, n),
-            "share_shift_max": np.linspace(0, 0.04, n),
-            "new_person_share": np.linspace(0, 0.6, n),
-            "recent_mix_shift": np.linspace(0, 0.2, n),
-            "features_seconds": np.full(n, 0.5),
-            "refit_seconds": np.full(n, 1.5),
-        }
-    )
-
-
-INTRINSIC = {
-    "threshold": 0.8,
-    "unstable": False,
-    "seed_ari_median": 0.99,
-    "reason": "stable against its own seed and bootstrap resamples",
-}
-SPEC = {"algorithm": "kmeans"}
-
-
-def test_recommendation_is_the_last_horizon_before_ari_drops():
-    table = _table([1.0, 0.93, 0.88, 0.80, 0.73, 0.85, 0.6])
-    rec = nodes.recommend_maintenance(table, INTRINSIC, SPEC, {"step_days": 14})
-    assert rec["retrain_period_days"] == 42
-    assert rec["retrain_period_weeks"] == 6
-    assert rec["first_below_threshold_days"] == 56
-    assert not rec["censored"]
-    assert rec["n_snapshots"] == 6
-    assert rec["retrain_cost"]["median_seconds"] == pytest.approx(2.0)
-    assert rec["retrain_cost"]["persons_at_last_snapshot"] == 160
-    psi_signal = rec["monitoring_signals"]["psi_max"]
-    assert psi_signal["first_fired_days"] == 42
-    assert psi_signal["warned_before_ari_drop"] is True
-    assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
-    assert rec["caveat"] is None
-    assert rec["schedule"].endswith(
-        "ARI fell below 0.8 at 56 days; in this history psi_max fired at 42 days, "
-        "recent_mix_shift fired at 42 days"
-    )
-
-
-def test_recommendation_warns_when_the_spec_is_unstable():
-    shaky = {**INTRINSIC, "unstable": True, "reason": "seed_ari_median below 0.8"}
-    rec = nodes.recommend_maintenance(
-        _table([1.0, 0.9, 0.7]), shaky, SPEC, {"step_days": 14}
-    )
-    assert "unstable against its own seed (seed_ari_median below 0.8)" in rec["caveat"]
-
-
-def test_recommendation_censored_and_immediate_drop():
-    censored = nodes.recommend_maintenance(
-        _table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, SPEC, {"step_days": 14}
-    )
-    assert censored["censored"]
-    assert censored["retrain_period_days"] == 42
-    assert "never fell below" in censored["schedule"]
-    immediate = nodes.recommend_maintenance(
-        _table([1.0, 0.5, 0.4]), INTRINSIC, SPEC, {"step_days": 14}
-    )
-    assert immediate["retrain_period_days"] == 0
-    assert "retrain at every step of 14 days" in immediate["schedule"]
-
-
-def test_plots_show_threshold_and_every_series(evaluated):
-    snaps = evaluated["snaps"]
-    rec = nodes.recommend_maintenance(
-        snaps, INTRINSIC, evaluated["spec"], evaluated["params"]
-    )
-    ari = nodes.plot_ari_over_time(snaps, rec)
-    assert [t.name for t in ari.data] == ["persons known at T0", "persons new since T0"]
-    assert len(ari.data[0].x) == len(snaps) - 1
-    assert any(shape.y0 == 0.8 for shape in ari.layout.shapes)
-    assert any(shape.y0 == 0.99 for shape in ari.layout.shapes)
-    drift = nodes.plot_feature_drift(snaps, evaluated["params"])
-    assert {t.name for t in drift.data} == set(evaluated["spec"]["features"])
-    assert any(shape.y0 == 0.2 for shape in drift.layout.shapes)
-    shares = nodes.plot_segment_shares(snaps)
-    assert [t.name for t in shares.data] == [
-        "segment 0",
-        "segment 1",
-        "new since T0",
-        "mix shift of recent joiners",
-    ]

@@ -9,9 +9,9 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
-from olist_segmentation.pipelines.stability import create_pipeline, nodes
+from olist_segmentation.pipelines.stability import create_pipeline, snapshots
 
-from .conftest import SHIFT, reviews_of
+from .conftest import SHIFT
 
 CATALOG_FILE = Path(__file__).resolve().parents[3] / "conf/base/catalog_stability.yml"
 
@@ -28,20 +28,17 @@ def project_catalog(tmp_path: Path) -> DataCatalog:
 
 
 def test_stability_pipeline_end_to_end(
-    tmp_path, primary_tables, kmeans_spec, stability_params, feature_params
+    tmp_path, primary_tables, kmeans_model, stability_params, feature_params
 ):
-    orders, items = primary_tables
-    production = nodes.fit_spec(
-        kmeans_spec,
-        nodes.features_as_of(
-            orders, items, reviews_of(orders), "2018-08-01", feature_params
-        ),
+    orders, items, reviews = primary_tables
+    production = snapshots.refit(
+        kmeans_model,
+        snapshots.features_as_of(*primary_tables, "2018-08-01", feature_params),
     )
     inputs = {
         "primary_orders": MemoryDataset(orders),
         "primary_order_items": MemoryDataset(items),
-        "primary_reviews": MemoryDataset(reviews_of(orders)),
-        "selected_spec": MemoryDataset(kmeans_spec),
+        "primary_reviews": MemoryDataset(reviews),
         "segmentation_model": MemoryDataset(production, copy_mode="assign"),
         "params:stability": MemoryDataset(stability_params),
         "params:feature_engineering": MemoryDataset(feature_params),
@@ -61,15 +58,20 @@ def test_stability_pipeline_end_to_end(
         "stability_shares.json",
         "stability_snapshots.csv",
     ]
-    snapshots = outputs["stability_snapshots"].load()
-    assert pd.api.types.is_datetime64_any_dtype(snapshots["date"])
+    table = outputs["stability_snapshots"].load()
+    assert pd.api.types.is_datetime64_any_dtype(table["date"])
     rec = outputs["maintenance_recommendation"].load()
-    assert len(snapshots) == rec["n_snapshots"] + 1
+    assert len(table) == rec["n_snapshots"] + 1
     # the planted shift: the recommended period ends after the shift, before the data
     period_end = pd.Timestamp(rec["t0"]) + pd.Timedelta(days=rec["retrain_period_days"])
     assert not rec["censored"]
     assert SHIFT <= period_end < SHIFT + pd.Timedelta(days=150)
-    assert rec["intrinsic_stability"]["seed_ari"]
-    assert outputs["stability_ari_plot"].load().data[0].name == "persons known at T0"
+    low, high = rec["retrain_period_interval_weeks"]
+    assert low <= rec["retrain_period_weeks"] <= high
+    assert set(rec["ari_band_by_horizon"]) == set(rec["ari_by_horizon"])
+    assert len(rec["intrinsic_stability"]["bootstrap_ari"]) == 2
+    assert rec["published"] is None
+    names = [t.name for t in outputs["stability_ari_plot"].load().data]
+    assert "persons known at T0 (median)" in names
     reference = outputs["stability_reference_model"].load()
     assert reference.n_clusters_ == 2

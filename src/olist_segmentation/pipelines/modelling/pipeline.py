@@ -119,7 +119,12 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
             ),
             Node(
                 func=profile_segments,
-                inputs=["customer_features", "training_segments", "params:modelling"],
+                inputs=[
+                    "customer_features",
+                    "training_segments",
+                    "segmentation_model",
+                    "params:modelling.profile.n_traits",
+                ],
                 outputs=["segment_profiles", "segment_profiles_table", "segment_names"],
                 name="profile_segments",
             ),
@@ -139,10 +144,10 @@ def create_pipeline(**kwargs: Any) -> Pipeline:
                 func=plot_segment_projection,
                 inputs=[
                     "model_input",
-                    "training_segments",
                     "segmentation_model",
                     "segment_names",
-                    "params:modelling",
+                    "params:modelling.profile.projection_sample_size",
+                    "params:modelling.seed",
                 ],
                 outputs="segment_projection_plot",
                 name="plot_segment_projection",

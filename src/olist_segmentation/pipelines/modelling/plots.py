@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.pipeline import Pipeline
+from sklearn.base import BaseEstimator
+from sklearn.preprocessing import StandardScaler
 
-from .params import ModellingParams
+from .model_ops import features_of
+from .profiling import rank_scale
 
 
 def plot_segment_sizes(segment_profiles: dict[str, Any]) -> Any:
@@ -36,7 +38,8 @@ def plot_segment_sizes(segment_profiles: dict[str, Any]) -> Any:
 
 
 def plot_segment_profiles(segment_profiles: dict[str, Any]) -> Any:
-    """Heatmap: effect size of every feature per segment, hover shows median/ratio."""
+    """Heatmap: effect size (``profiling``'s rank scale) of every feature per segment;
+    hover shows the median and its ratio to the base."""
     import plotly.graph_objects as go  # noqa: PLC0415
 
     segments = segment_profiles["segments"]
@@ -64,7 +67,8 @@ def plot_segment_profiles(segment_profiles: dict[str, Any]) -> Any:
         )
     )
     figure.update_layout(
-        title="Segment profiles: difference to the whole base, in standard deviations",
+        title="Segment profiles: difference to the whole base (percentile ranks, "
+        "in standard deviations)",
         margin={"l": 280},
     )
     return figure
@@ -72,22 +76,25 @@ def plot_segment_profiles(segment_profiles: dict[str, Any]) -> Any:
 
 def plot_segment_projection(
     model_input: pd.DataFrame,
-    training_segments: pd.DataFrame,
-    segmentation_model: Pipeline,
+    segmentation_model: BaseEstimator,
     segment_names: dict[str, str],
-    modelling: ModellingParams,
+    sample_size: int,
+    seed: int,
 ) -> Any:
-    """2-D PCA of the model's space on a fixed-seed sample, coloured by segment."""
+    """2-D PCA of the modelled features on the profiles' rank scale, on a
+    fixed-seed sample, coloured by segment."""
     import plotly.graph_objects as go  # noqa: PLC0415
     from sklearn.decomposition import PCA  # noqa: PLC0415
 
-    size = min(modelling.profile.projection_sample_size, len(model_input))
-    rng = np.random.default_rng(modelling.seed)
+    features = features_of(segmentation_model)
+    size = min(sample_size, len(model_input))
+    rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(model_input), size=size, replace=False))
-    space = segmentation_model[:-1].transform(model_input.iloc[rows])
-    pca = PCA(n_components=2, random_state=modelling.seed).fit(space)
+    ranks = rank_scale(model_input[features]).iloc[rows]
+    space = StandardScaler().fit_transform(ranks.fillna(0.5))
+    pca = PCA(n_components=2, random_state=seed).fit(space)
     points = pca.transform(space)
-    segments = training_segments["segment"].to_numpy()[rows]
+    segments = segmentation_model.predict(model_input.iloc[rows])
     figure = go.Figure()
     for segment in np.unique(segments):
         mask = segments == segment
@@ -102,7 +109,8 @@ def plot_segment_projection(
         )
     explained = pca.explained_variance_ratio_
     figure.update_layout(
-        title=f"Segments in 2-D (PCA of the model space, {size} persons sampled)",
+        title=f"Segments in 2-D (PCA of the {len(features)} modelled features as "
+        f"percentile ranks, {size} persons sampled)",
         xaxis_title=f"PC1 ({explained[0]:.0%} of variance)",
         yaxis_title=f"PC2 ({explained[1]:.0%} of variance)",
     )

@@ -1,330 +1,180 @@
-"""Segment profiles that marketing can act on: sizes, medians, names, traits, actions.
+"""Segment profiles that marketing can act on: sizes, medians, names, traits,
+actions, and the small groups of interest inside each segment.
 
 A trait is a feature on which a segment differs from the whole base. How much it
-differs is the effect size: the difference between the segment's mean and the
-base's mean, in units of the base's standard deviation, measured after the model's
-own log transform (so a few huge baskets do not dominate). The most distinctive
-traits (largest absolute effect) give the segment its name, its three traits in
-plain words and its suggested action, from the vocabulary below.
+differs is the effect size, measured on a rank scale of this module's own: every
+feature becomes its percentile rank in the base, and the effect is the difference
+between the segment's mean rank and the base's, in units of the base's standard
+deviation of ranks. Ranks make a few huge baskets weigh like any other high value,
+and do not depend on how the model transforms its inputs: the profile reads only
+the modelled feature names from the model (``model_ops.features_of``).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
-from .params import ModellingParams
-from .segmenter import signed_log1p
+from .model_ops import features_of
+from .naming import Portrait, direction, name_segments
+from .trait_words import MEAN_FEATURES, SUBGROUPS, TRAITS, Subgroup
+from .vocabulary import FREQUENCY
 
 logger = logging.getLogger(__name__)
 
 KEY = "person_key"
-# A trait below this absolute effect size is not distinctive enough to name.
+# A trait below this absolute effect size (rank scale) is not distinctive enough to
+# name or list.
 MIN_EFFECT = 0.25
+# A sub-group is described inside a segment from this many persons on, and while it
+# is less than half the segment (more would make it the segment itself).
+MIN_SUBGROUP_PERSONS = 5
+SUBGROUP_TRAITS = 2
 
 
-@dataclasses.dataclass(frozen=True)
-class Trait:
-    """How one direction of one feature reads in a name, a sentence and an action."""
-
-    word: str
-    # "adj" (before the noun), "noun", "suffix" (after the noun), or "plain": a
-    # sentence only, adding no word to the name and no action.
-    kind: str
-    text: str  # format fields: seg, base (the feature's statistic), ratio
-    action: str
-    # A noun's form before another noun ("big-spending boleto payers").
-    adjective: str = ""
+def rank_scale(values: pd.DataFrame) -> pd.DataFrame:
+    """Every column as its percentile rank in the frame (ties share their mean rank)."""
+    return values.rank(pct=True, method="average")
 
 
-# (feature, "high" | "low") -> Trait. Features absent here get a generic sentence.
-VOCABULARY: dict[tuple[str, str], Trait] = {
-    ("recency_days", "high"): Trait(
-        "dormant",
-        "adj",
-        "last order {seg:.0f} days before the snapshot (base {base:.0f})",
-        "win-back campaign with a time-limited coupon",
-    ),
-    ("recency_days", "low"): Trait(
-        "recent",
-        "adj",
-        "ordered recently: {seg:.0f} days before the snapshot (base {base:.0f})",
-        "cross-sell while the purchase is fresh: complementary products",
-    ),
-    ("frequency", "high"): Trait(
-        "repeat buyers",
-        "noun",
-        "{seg:.2f} delivered orders on average (base {base:.2f})",
-        "loyalty programme: points, early access to promotions",
-        "repeat",
-    ),
-    ("monetary", "high"): Trait(
-        "big spenders",
-        "noun",
-        "spent {seg:.0f} BRL in total (median; base {base:.0f})",
-        "premium assortment and VIP service",
-        "big-spending",
-    ),
-    ("monetary", "low"): Trait(
-        "small-basket buyers",
-        "noun",
-        "spent {seg:.0f} BRL in total (median; base {base:.0f})",
-        "bundles and free-shipping thresholds to lift the basket",
-        "small-basket",
-    ),
-    ("avg_order_value", "high"): Trait(
-        "big spenders",
-        "noun",
-        "{seg:.0f} BRL per order (median; base {base:.0f})",
-        "premium assortment and VIP service",
-        "big-spending",
-    ),
-    ("avg_order_value", "low"): Trait(
-        "small-basket buyers",
-        "noun",
-        "{seg:.0f} BRL per order (median; base {base:.0f})",
-        "bundles and free-shipping thresholds to lift the basket",
-        "small-basket",
-    ),
-    ("review_score_mean", "low"): Trait(
-        "disappointed",
-        "adj",
-        "mean review score {seg:.2f} (base {base:.2f})",
-        "service recovery: apology, goodwill voucher and a follow-up call",
-    ),
-    ("review_score_mean", "high"): Trait(
-        "delighted",
-        "adj",
-        "mean review score {seg:.2f} (base {base:.2f})",
-        "ask for reviews and referrals",
-    ),
-    ("bad_review_share", "high"): Trait(
-        "disappointed",
-        "adj",
-        "{seg:.0%} of their reviews are bad (base {base:.0%})",
-        "service recovery: apology, goodwill voucher and a follow-up call",
-    ),
-    ("delivery_delay_days_mean", "high"): Trait(
-        "hit by late deliveries",
-        "suffix",
-        "deliveries {seg:+.1f} days against the estimate (base {base:+.1f})",
-        "proactive delivery updates, a goodwill voucher, and a carrier review",
-    ),
-    ("late_share", "high"): Trait(
-        "hit by late deliveries",
-        "suffix",
-        "{seg:.0%} of their orders arrived late (base {base:.0%})",
-        "proactive delivery updates, a goodwill voucher, and a carrier review",
-    ),
-    ("delivery_days_mean", "high"): Trait(
-        "with slow deliveries",
-        "suffix",
-        "{seg:.0f} days from purchase to delivery (median; base {base:.0f})",
-        "offer faster shipping options and nearer sellers",
-    ),
-    ("distance_km_mean", "high"): Trait(
-        "remote",
-        "adj",
-        "{seg:.0f} km from their sellers (median; base {base:.0f})",
-        "promote regional sellers and shipping discounts",
-    ),
-    ("installments_mean", "high"): Trait(
-        "instalment-paying",
-        "adj",
-        "{seg:.1f} instalments on average (base {base:.1f})",
-        "interest-free instalment offers on higher-ticket items",
-    ),
-    ("share_boleto", "high"): Trait(
-        "boleto payers",
-        "noun",
-        "{seg:.0%} of their spend paid by boleto (base {base:.0%})",
-        "boleto/Pix discounts and reminders before the slip expires",
-        "boleto-paying",
-    ),
-    ("share_voucher", "high"): Trait(
-        "voucher-driven",
-        "adj",
-        "{seg:.0%} of their spend paid by voucher (base {base:.0%})",
-        "targeted vouchers, watching the margin",
-    ),
-    ("share_debit_card", "high"): Trait(
-        "debit-card",
-        "adj",
-        "{seg:.0%} of their spend paid by debit card (base {base:.0%})",
-        "cash-back offers on debit payments",
-    ),
-    ("n_categories", "high"): Trait(
-        "multi-category",
-        "adj",
-        "{seg:.1f} distinct categories on average (base {base:.1f})",
-        "cross-category recommendations",
-    ),
-    ("tenure_days", "high"): Trait(
-        "long-standing",
-        "adj",
-        "first order {seg:.0f} days before the snapshot (median; base {base:.0f})",
-        "anniversary rewards",
-    ),
-    ("tenure_days", "low"): Trait(
-        "new",
-        "adj",
-        "first order {seg:.0f} days before the snapshot (median; base {base:.0f})",
-        "onboarding journey towards a second purchase",
-    ),
-    ("freight_share", "high"): Trait(
-        "freight-sensitive",
-        "adj",
-        "freight is {seg:.0%} of their spend (base {base:.0%})",
-        "free-shipping thresholds",
-    ),
-    ("share_boleto", "low"): Trait(
-        "",
-        "plain",
-        "pay by card or voucher: {seg:.0%} of their spend by boleto (base {base:.0%})",
-        "",
-    ),
-    ("share_voucher", "low"): Trait(
-        "",
-        "plain",
-        "{seg:.0%} of their spend paid by voucher (base {base:.0%})",
-        "",
-    ),
-    ("late_share", "low"): Trait(
-        "",
-        "plain",
-        "delivered on time: {seg:.0%} of their orders late (base {base:.0%})",
-        "",
-    ),
-    ("installments_mean", "low"): Trait(
-        "",
-        "plain",
-        "pay in few instalments: {seg:.1f} on average (base {base:.1f})",
-        "",
-    ),
-    ("items_per_order", "high"): Trait(
-        "multi-item",
-        "adj",
-        "{seg:.1f} items per order on average (base {base:.1f})",
-        "bundle offers",
-    ),
-}
-# Features whose plain-words statistic is the mean (shares and counts); the others
-# use the median.
-MEAN_FEATURES = {
-    "frequency",
-    "share_credit_card",
-    "share_boleto",
-    "share_voucher",
-    "share_debit_card",
-    "review_score_mean",
-    "bad_review_share",
-    "late_share",
-    "review_share",
-    "installments_mean",
-    "n_categories",
-    "items_per_order",
-    "freight_share",
-    "delivery_delay_days_mean",
-}
-DEFAULT_ACTION = "keep in the regular newsletter; test offers to find what moves them"
+def effect_sizes(ranks: pd.DataFrame, rows: pd.Index, reference: pd.Index) -> pd.Series:
+    """Mean rank of ``rows`` minus that of ``reference``, in base standard deviations."""
+    spread = ranks.std(ddof=0).replace(0.0, np.nan)
+    return ((ranks.loc[rows].mean() - ranks.loc[reference].mean()) / spread).fillna(0.0)
 
 
-def _statistic(values: pd.Series, feature: str) -> float:
+def statistic(values: pd.Series, feature: str) -> float:
+    """The plain-words statistic of a feature: mean for shares and counts, else median."""
     return float(values.mean() if feature in MEAN_FEATURES else values.median())
 
 
-def _trait_sentence(feature: str, direction: str, seg: float, base: float) -> str:
-    trait = VOCABULARY.get((feature, direction))
-    ratio = seg / base if base else float("nan")
+def trait_sentence(
+    feature: str, side: str, seg: float, base: float, ref: str = "base"
+) -> str:
+    """One trait in plain words, e.g. "spent 310 BRL in total (median; base 107)"."""
+    trait = TRAITS.get((feature, side))
     if trait is None:
-        return f"{direction} {feature.replace('_', ' ')}: {seg:.3g} (base {base:.3g})"
-    return trait.text.format(seg=seg, base=base, ratio=ratio)
+        return f"{side} {feature.replace('_', ' ')}: {seg:.3g} ({ref} {base:.3g})"
+    return trait.text.format(seg=seg, base=base, ref=ref)
 
 
-def _name(traits: list[tuple[str, str]]) -> str:
-    """Adjectives of the two strongest traits + a noun + a suffix, e.g. "dormant big
-    spenders hit by late deliveries"; a second noun reads as its adjective form
-    ("big-spending boleto payers"); the noun is "customers" when no trait gives one,
-    and a segment with nothing but that is "mainstream customers"."""
-    words = [VOCABULARY[t] for t in traits if t in VOCABULARY]
-    noun = next((w.word for w in words if w.kind == "noun"), "customers")
-    adjectives: list[str] = []
-    for word in words[:2]:
-        if word.kind == "adj":
-            adjective = word.word
-        elif word.kind == "noun" and word.word != noun:
-            adjective = word.adjective
-        else:
-            continue
-        if adjective and adjective not in adjectives:
-            adjectives.append(adjective)
-    suffix = next((w.word for w in words[:2] if w.kind == "suffix"), "")
-    if not adjectives and not suffix and noun == "customers":
-        return "mainstream customers"
-    return " ".join(part for part in (*adjectives, noun, suffix) if part)
+def _traits(
+    effect: pd.Series,
+    own: pd.DataFrame,
+    reference: pd.DataFrame,
+    limit: int,
+    ref: str = "base",
+) -> list[str]:
+    ranked = effect.abs().sort_values(ascending=False, kind="mergesort")
+    picked = [f for f in ranked.index if ranked[f] >= MIN_EFFECT][:limit]
+    return [
+        trait_sentence(
+            f,
+            direction(effect[f]),
+            statistic(own[f], f),
+            statistic(reference[f], f),
+            ref,
+        )
+        for f in picked
+    ]
+
+
+def _subgroup(
+    subgroup: Subgroup,
+    index: pd.Index,
+    values: pd.DataFrame,
+    ranks: pd.DataFrame,
+    modelled: list[str],
+) -> dict[str, Any] | None:
+    """The sub-group inside one segment: size, shares, what sets it apart."""
+    column = values.loc[index, subgroup.feature]
+    inside = column.index[column >= subgroup.minimum]
+    if len(inside) < MIN_SUBGROUP_PERSONS or len(inside) * 2 > len(index):
+        return None
+    rest = index.difference(inside)
+    apart = [f for f in modelled if f != subgroup.feature]
+    effect = effect_sizes(ranks[apart], inside, rest)
+    total = int((values[subgroup.feature] >= subgroup.minimum).sum())
+    return {
+        "name": subgroup.name,
+        "definition": subgroup.definition,
+        "size": len(inside),
+        "share_of_segment": len(inside) / len(index),
+        "share_of_subgroup": len(inside) / total,
+        "traits": _traits(
+            effect,
+            values.loc[inside],
+            values.loc[rest],
+            SUBGROUP_TRAITS,
+            "rest of the segment",
+        ),
+    }
+
+
+def _clean(value: Any) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
 
 
 def profile_segments(
     customer_features: pd.DataFrame,
     training_segments: pd.DataFrame,
-    modelling: ModellingParams,
+    segmentation_model: BaseEstimator,
+    n_traits: int,
 ) -> tuple[dict[str, Any], pd.DataFrame, dict[str, str]]:
-    """Profiles (JSON), the same as a wide table (CSV), and segment id -> name."""
-    settings = modelling
+    """Profiles (JSON), the same as a wide table (CSV), and segment id -> name;
+    each segment lists its ``n_traits`` most distinctive traits."""
+    modelled = features_of(segmentation_model)
     features = [c for c in customer_features.columns if c != KEY]
     merged = training_segments[[KEY, "segment"]].merge(
         customer_features, on=KEY, how="left", validate="one_to_one"
     )
     values = merged[features].astype("float64")
-    # Effect sizes in the model's space: log transform where the model logs.
-    logged = values.copy()
-    for column in settings.log_features:
-        logged[column] = signed_log1p(logged[column].to_numpy())
-    base_mean = logged.mean()
-    base_std = logged.std(ddof=0).replace(0.0, np.nan)
+    ranks = rank_scale(values)
     base_median = values.median()
-    n_persons = len(merged)
-
+    repeat_base = (
+        float((values[FREQUENCY] > 1).mean()) if FREQUENCY in values else np.nan
+    )
+    groups = merged.groupby("segment", sort=True).groups
+    effects = {
+        s: effect_sizes(ranks, index, values.index) for s, index in groups.items()
+    }
+    portraits = [
+        Portrait(
+            segment=int(segment),
+            size=len(index),
+            effect=effects[segment][modelled],
+            repeat_share=float((values.loc[index, FREQUENCY] > 1).mean())
+            if FREQUENCY in values
+            else np.nan,
+            base_repeat_share=repeat_base,
+        )
+        for segment, index in groups.items()
+    ]
+    named = name_segments(portraits, MIN_EFFECT)
     segments = []
-    names: dict[str, str] = {}
-    for segment, index in merged.groupby("segment", sort=True).groups.items():
+    for segment, index in groups.items():
         own = values.loc[index]
-        effect = ((logged.loc[index].mean() - base_mean) / base_std).fillna(0.0)
-        ranked = (
-            effect[settings.features]
-            .abs()
-            .sort_values(ascending=False, kind="mergesort")
-        )
-        picked = [f for f in ranked.index if ranked[f] >= MIN_EFFECT][
-            : settings.profile.n_traits
-        ]
-        directions = [(f, "high" if effect[f] > 0 else "low") for f in picked]
-        name = _name(directions) if directions else "typical customers"
-        traits = [
-            _trait_sentence(f, d, _statistic(own[f], f), _statistic(values[f], f))
-            for f, d in directions
-        ]
-        action = next(
-            (
-                VOCABULARY[t].action
-                for t in directions
-                if t in VOCABULARY and VOCABULARY[t].kind != "plain"
-            ),
-            DEFAULT_ACTION,
-        )
+        effect = effects[segment]
         medians = own.median()
         segments.append(
             {
                 "segment": int(segment),
-                "name": name,
+                "name": named[int(segment)].name,
                 "size": len(index),
-                "share": len(index) / n_persons,
-                "traits": traits,
-                "action": action,
+                "share": len(index) / len(merged),
+                "traits": _traits(effect[modelled], own, values, n_traits),
+                "action": named[int(segment)].action,
+                "subgroups": [
+                    found
+                    for subgroup in SUBGROUPS
+                    if subgroup.feature in values
+                    and (found := _subgroup(subgroup, index, values, ranks, modelled))
+                ],
                 "features": {
                     f: {
                         "median": _clean(medians[f]),
@@ -338,8 +188,6 @@ def profile_segments(
                 },
             }
         )
-    _make_unique(segments)
-    names = {str(s["segment"]): s["name"] for s in segments}
     for s in segments:
         logger.info(
             "segment %d '%s': %d persons (%.1f%%); %s",
@@ -350,34 +198,37 @@ def profile_segments(
             "; ".join(s["traits"]),
         )
     profiles = {
-        "n_persons": n_persons,
+        "n_persons": len(merged),
         "features": features,
-        "modelled_features": list(settings.features),
+        "modelled_features": modelled,
+        "effect_scale": "difference of mean percentile ranks, in base standard "
+        "deviations of ranks",
         "base": {
             f: {"median": _clean(base_median[f]), "mean": _clean(values[f].mean())}
             for f in features
         },
+        "subgroups": [
+            {
+                "name": subgroup.name,
+                "definition": subgroup.definition,
+                "size": int((values[subgroup.feature] >= subgroup.minimum).sum()),
+                "share": float((values[subgroup.feature] >= subgroup.minimum).mean()),
+            }
+            for subgroup in SUBGROUPS
+            if subgroup.feature in values
+        ],
         "segments": segments,
     }
-    return profiles, profiles_table(profiles), names
+    return (
+        profiles,
+        profiles_table(profiles, n_traits),
+        {str(s["segment"]): s["name"] for s in segments},
+    )
 
 
-def _make_unique(segments: list[dict[str, Any]]) -> None:
-    """Two segments with one name: the smaller ones get their segment id appended."""
-    seen: dict[str, int] = {}
-    for s in sorted(segments, key=lambda s: (-s["size"], s["segment"])):
-        if s["name"] in seen:
-            s["name"] = f"{s['name']} ({s['segment']})"
-        seen[s["name"]] = s["segment"]
-
-
-def _clean(value: Any) -> float | None:
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
-def profiles_table(profiles: dict[str, Any]) -> pd.DataFrame:
-    """One row per segment: size, share, name, traits, action, median and ratio."""
+def profiles_table(profiles: dict[str, Any], n_traits: int) -> pd.DataFrame:
+    """One row per segment: size, share, name, traits, action, sub-groups, medians and
+    ratios."""
     rows = []
     for s in profiles["segments"]:
         row = {
@@ -387,10 +238,14 @@ def profiles_table(profiles: dict[str, Any]) -> pd.DataFrame:
             "share": s["share"],
             "action": s["action"],
         }
-        for number in range(3):
+        for number in range(n_traits):
             row[f"trait_{number + 1}"] = (
                 s["traits"][number] if number < len(s["traits"]) else ""
             )
+        row["subgroups"] = "; ".join(
+            f"{g['size']} {g['name']} ({g['share_of_segment']:.1%})"
+            for g in s["subgroups"]
+        )
         for feature, stats in s["features"].items():
             row[f"median_{feature}"] = stats["median"]
             row[f"ratio_{feature}"] = stats["ratio_to_base"]

@@ -1,23 +1,24 @@
 """The marketing report: one self-contained HTML page and its Markdown twin.
 
 ``build_report_content`` gathers everything the report says into one JSON-able dict
-(summary, segment cards, model choice, maintenance contract, data quality); the two
-render nodes only lay it out. The HTML embeds every plotly figure inline with
-plotly.js included once, so it opens offline in any browser.
+(where the data comes from, summary, segment cards, maintenance contract, model
+choice, data quality); the two render nodes only lay it out. The HTML embeds every
+plotly figure inline with plotly.js included once, so it opens offline in any
+browser.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import math
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 
-from olist_segmentation.params import reject_unknown
-from olist_segmentation.pipelines.modelling.nodes import METRICS, rank_candidates
+from .cards import segment_cards
+from .maintenance import maintenance_content
+from .params import ReportingParams
+from .selection import selection_content
 
 logger = logging.getLogger(__name__)
 
@@ -31,210 +32,63 @@ FIGURE_TITLES = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class ReportingParams:
-    """``reporting`` parameters."""
+def data_source(data_quality_report: dict[str, Any]) -> dict[str, Any]:
+    """Synthetic or real, and for synthetic data where the Kaggle files go.
 
-    title: str = "Olist customer segments"
-    max_candidates: int = 12
-    sparkline_width: int = 160
-    sparkline_height: int = 36
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> ReportingParams:
-        """Build from the YAML mapping, failing on an unknown key."""
-        reject_unknown(raw, cls, "reporting")
-        return cls(**raw)
-
-
-def _share_history(
-    stability_snapshots: pd.DataFrame, segment: int
-) -> list[dict[str, Any]]:
-    column = f"share_final_{segment}"
-    if column not in stability_snapshots.columns:
-        return []
-    return [
-        {"date": str(d)[:10], "share": float(s)}
-        for d, s in zip(
-            stability_snapshots["date"], stability_snapshots[column], strict=True
-        )
-    ]
-
-
-def _sparkline(history: list[dict[str, Any]], width: int, height: int) -> str:
-    """An inline SVG polyline of the share over time (no script needed)."""
-    if len(history) < 2:
-        return ""
-    shares = [h["share"] for h in history]
-    low, high = min(shares), max(shares)
-    span = (high - low) or 1.0
-    points = " ".join(
-        f"{width * i / (len(shares) - 1):.1f},"
-        f"{height - 2 - (height - 4) * (s - low) / span:.1f}"
-        for i, s in enumerate(shares)
-    )
-    return (
-        f'<svg class="sparkline" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="share from {shares[0]:.1%} to {shares[-1]:.1%}">'
-        f'<polyline fill="none" stroke="#2a6fdb" stroke-width="2" points="{points}"/>'
-        "</svg>"
-    )
-
-
-def _trend_sentence(history: list[dict[str, Any]]) -> str:
-    if len(history) < 2:
-        return "No history over time is available for this segment."
-    first, last = history[0], history[-1]
-    change = last["share"] - first["share"]
-    if abs(change) < 0.01:
-        verb = "stayed stable"
-    elif change > 0:
-        verb = "grew"
-    else:
-        verb = "shrank"
-    return (
-        f"Its share {verb} from {first['share']:.1%} on {first['date']} "
-        f"to {last['share']:.1%} on {last['date']}."
-    )
-
-
-def _segment_cards(
-    segment_profiles: dict[str, Any],
-    stability_snapshots: pd.DataFrame,
-    params: ReportingParams,
-) -> list[dict[str, Any]]:
-    cards = []
-    for profile in segment_profiles["segments"]:
-        segment = int(profile["segment"])
-        history = _share_history(stability_snapshots, segment)
-        cards.append(
-            {
-                "segment": segment,
-                "name": profile["name"],
-                "size": int(profile["size"]),
-                "share": float(profile["share"]),
-                "traits": list(profile["traits"]),
-                "action": profile["action"],
-                "trend": _trend_sentence(history),
-                "sparkline": _sparkline(
-                    history, params.sparkline_width, params.sparkline_height
-                ),
-            }
-        )
-    return sorted(cards, key=lambda c: -c["size"])
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return f"{value:.3f}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
-
-
-def _candidates_table(
-    candidates: pd.DataFrame, selection_report: dict[str, Any], limit: int
-) -> dict[str, Any]:
-    """The best candidates passing the guards, ranked as the selection ranked them."""
-    rejected = selection_report["rejected_by_guard"]
-    rejected_ids = {cid for ids in rejected.values() for cid in ids}
-    passing = candidates[~candidates["candidate_id"].isin(rejected_ids)]
-    ranked = rank_candidates(passing).head(limit)
-    columns = [
-        "candidate_id",
-        "n_clusters",
-        "noise_share",
-        "smallest_cluster_share",
-        *METRICS,
-        "mean_rank",
-        "fit_seconds",
-    ]
-    per_algorithm = (
-        pd.DataFrame(
-            {
-                "candidates": candidates.groupby("algorithm").size(),
-                "passing": passing.groupby("algorithm").size(),
-            }
-        )
-        .fillna(0)
-        .astype(int)
-    )
+    A report without ``data_source`` (written before data engineering recorded it)
+    counts as real: the report then claims nothing about its data.
+    """
+    source = data_quality_report.get("data_source", {})
+    synthetic = source.get("kind") == "synthetic"
     return {
-        "n_total": len(candidates),
-        "n_passing": len(passing),
-        "winner": selection_report["winner"]["candidate_id"],
-        "columns": columns,
-        "rows": [
-            [_format_value(v) for v in row]
-            for row in ranked[columns].itertuples(index=False)
-        ],
-        "per_algorithm": [
-            {
-                "algorithm": str(a),
-                "candidates": int(r.candidates),
-                "passing": int(r.passing),
-            }
-            for a, r in per_algorithm.iterrows()
-        ],
-        "guards": [
-            {"guard": label, "rejected": len(ids)} for label, ids in rejected.items()
-        ],
+        "synthetic": synthetic,
+        "reason": source.get("reason", ""),
+        "files": sorted(data_quality_report["tables"]) if synthetic else [],
     }
 
 
 def _quality_rows(data_quality_report: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per Kaggle file: rows read and kept, the rules that touched rows."""
-    rows = []
-    for table, report in data_quality_report["tables"].items():
-        rows.append(
-            {
-                "table": table,
-                "rows_read": report.get("rows_read"),
-                "rows_kept": report.get("rows_kept"),
-                "rules": [
-                    {
-                        "rule": rule,
-                        "count": int(entry["count"]),
-                        "action": entry["action"],
-                    }
-                    for rule, entry in report.get("rules", {}).items()
-                    if int(entry["count"]) > 0
-                ],
-            }
-        )
-    return rows
+    return [
+        {
+            "table": table,
+            "rows_read": report.get("rows_read"),
+            "rows_kept": report.get("rows_kept"),
+            "rules": [
+                {"rule": rule, "count": int(entry["count"]), "action": entry["action"]}
+                for rule, entry in report.get("rules", {}).items()
+                if int(entry["count"]) > 0
+            ],
+        }
+        for table, report in data_quality_report["tables"].items()
+    ]
 
 
 def _summary(
     cards: list[dict[str, Any]],
-    selected_spec: dict[str, Any],
-    recommendation: dict[str, Any],
+    selection: dict[str, Any],
+    maintenance: dict[str, Any],
 ) -> str:
     n_persons = sum(c["size"] for c in cards)
     biggest = cards[0]
-    period = recommendation["retrain_period_weeks"]
-    bound = "at least " if recommendation["censored"] else ""
-    if recommendation["retrain_period_days"] == 0:
-        validity = (
-            f"the model already disagrees with a fresh one after "
-            f"{recommendation['step_days']} days, so we propose retraining at every "
-            f"step of {recommendation['step_days']} days"
+    features = ", ".join(f.replace("_", " ") for f in selection["features"])
+    if maintenance["unstable"]:
+        upkeep = (
+            "No retraining period is recommended yet: the model is not stable "
+            "against its own refits (see the maintenance contract)"
         )
     else:
-        validity = (
-            f"the model stays reliable for {bound}{period:g} weeks (agreement with a "
-            f"fresh model at or above {recommendation['ari_threshold']}), so we "
-            f"propose retraining every {period:g} weeks"
+        upkeep = (
+            "Segments go stale as customers buy, review and drift: "
+            f"{maintenance['headline'][0].lower()}{maintenance['headline'][1:]}, "
+            "earlier if one of the monitoring signals below fires"
         )
     return (
         f"{n_persons:,} customers fall into {len(cards)} segments, found by "
-        f"{selected_spec['algorithm']} on {len(selected_spec['features'])} behaviour "
-        f"features. The largest segment, \u201c{biggest['name']}\u201d, holds "
-        f"{biggest['share']:.0%} of the customers. Each segment below comes with its "
-        "traits in plain words and a suggested action. Segments go stale as customers "
-        f"buy, review and drift: {validity}, earlier if one of the monitoring signals "
-        "below fires."
+        f"{selection['winner']['algorithm']} on {features}. The largest segment, "
+        f"\u201c{biggest['name']}\u201d, holds {biggest['share']:.0%} of the "
+        "customers. Each segment below comes with its traits in plain words and a "
+        f"suggested action. {upkeep}."
     )
 
 
@@ -242,42 +96,40 @@ def build_report_content(
     *,
     segment_profiles: dict[str, Any],
     selection_report: dict[str, Any],
-    candidates: pd.DataFrame,
-    selected_spec: dict[str, Any],
+    ranked_candidates: pd.DataFrame,
     maintenance_recommendation: dict[str, Any],
     stability_snapshots: pd.DataFrame,
     data_quality_report: dict[str, Any],
-    params: dict[str, Any],
+    params: ReportingParams,
 ) -> dict[str, Any]:
     """Everything the report says, as one JSON-able dict."""
-    p = ReportingParams.from_dict(params)
-    cards = _segment_cards(segment_profiles, stability_snapshots, p)
+    cards = segment_cards(segment_profiles, stability_snapshots, params)
     if not cards:
         raise ValueError("segment_profiles: key 'segments' is empty; nothing to report")
-    rec = maintenance_recommendation
+    selection = selection_content(
+        selection_report, ranked_candidates, params.max_candidates
+    )
+    maintenance = maintenance_content(maintenance_recommendation, selection["features"])
+    source = data_source(data_quality_report)
     content = {
-        "title": p.title,
+        "title": params.title,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "summary": _summary(cards, selected_spec, rec),
+        "data_source": source,
+        "summary": _summary(cards, selection, maintenance),
         "cards": cards,
-        "selection": {
-            "spec": selected_spec,
-            "report": selection_report,
-            "candidates": _candidates_table(
-                candidates, selection_report, p.max_candidates
-            ),
-        },
-        "maintenance": rec,
+        "selection": selection,
+        "maintenance": maintenance,
         "data_quality": {
             "tables": _quality_rows(data_quality_report),
             "primary_rows": data_quality_report.get("primary_rows", {}),
         },
     }
     logger.info(
-        "Report content: %d segment cards, %d candidates, retrain every %s weeks",
+        "Report content (%s data): %d segment cards, %d candidates; %s",
+        "synthetic" if source["synthetic"] else "real",
         len(cards),
-        len(candidates),
-        rec["retrain_period_weeks"],
+        selection["n_total"],
+        maintenance["headline"],
     )
     return content
 

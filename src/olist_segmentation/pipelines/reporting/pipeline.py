@@ -16,8 +16,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs={
                     "segment_profiles": "segment_profiles",
                     "selection_report": "selection_report",
-                    "candidates": "candidates",
-                    "selected_spec": "selected_spec",
+                    "ranked_candidates": "ranked_candidates",
                     "maintenance_recommendation": "maintenance_recommendation",
                     "stability_snapshots": "stability_snapshots",
                     "data_quality_report": "data_quality_report",

@@ -1,68 +1,64 @@
-"""Typed parameters of the stability pipeline (``parameters_stability.yml``)."""
+"""Typed parameters of the stability pipeline (``parameters_stability.yml``).
+
+Kedro 1.7 validates them before the first node runs: every node takes
+``params:stability`` annotated with :class:`StabilityParams`, so a typo or a value out
+of bounds stops ``kedro run`` at once, naming the key.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import datetime
 
-import pandas as pd
-
-from olist_segmentation.params import reject_unknown
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-@dataclass(frozen=True)
-class MonitoringThresholds:
+class MonitoringThresholds(BaseModel):
     """Signals that should trigger a retrain before the scheduled one."""
 
-    psi: float = 0.2
-    share_shift: float = 0.05
-    new_person_share: float = 0.5
-    recent_mix_shift: float = 0.075
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    psi: float = Field(0.2, gt=0)
+    share_shift: float = Field(0.05, gt=0, le=1)
+    new_person_share: float = Field(0.5, gt=0, le=1)
+    recent_mix_shift: float = Field(0.075, gt=0, le=1)
 
 
-@dataclass(frozen=True)
-class StabilityParams:
-    """Reference date, step, ARI threshold and the intrinsic-stability budget."""
+class PublishedCurve(BaseModel):
+    """A published ARI decay on real Olist data, drawn beside this project's curve."""
 
-    t0: str = "2017-09-01"
-    step_days: int = 14
-    end_date: str | None = None
-    min_persons_t0: int = 200
-    ari_threshold: float = 0.8
-    intrinsic_seeds: int = 3
-    intrinsic_bootstraps: int = 3
-    intrinsic_ari_threshold: float = 0.8
-    psi_bins: int = 10
-    monitoring: MonitoringThresholds = field(default_factory=MonitoringThresholds)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> StabilityParams:
-        """Build from the YAML mapping; an unknown key or a bad value fails early."""
-        reject_unknown(raw, cls, "stability")
-        values = dict(raw)
-        monitoring = values.pop("monitoring", {}) or {}
-        reject_unknown(monitoring, MonitoringThresholds, "stability.monitoring")
-        params = cls(**values, monitoring=MonitoringThresholds(**monitoring))
-        params.validate()
-        return params
+    source: str = Field(min_length=1)
+    ari_by_horizon: dict[int, float]
 
-    def validate(self) -> None:
-        """Check ranges: a wrong value names the parameter and the rule."""
-        pd.Timestamp(self.t0)
-        if self.end_date is not None:
-            pd.Timestamp(self.end_date)
-        rules = {
-            "stability.step_days must be >= 1": self.step_days >= 1,
-            "stability.ari_threshold must be in (0, 1]": 0 < self.ari_threshold <= 1,
-            "stability.intrinsic_ari_threshold must be in (0, 1]": 0
-            < self.intrinsic_ari_threshold
-            <= 1,
-            "stability.intrinsic_seeds must be >= 2": self.intrinsic_seeds >= 2,
-            "stability.intrinsic_bootstraps must be >= 0": self.intrinsic_bootstraps
-            >= 0,
-            "stability.psi_bins must be >= 2": self.psi_bins >= 2,
-            "stability.min_persons_t0 must be >= 2": self.min_persons_t0 >= 2,
-        }
-        broken = [rule for rule, ok in rules.items() if not ok]
-        if broken:
-            raise ValueError("; ".join(broken))
+
+class StabilityParams(BaseModel):
+    """Reference date, step, window, ARI threshold and the resampling budget."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    t0: datetime.date = datetime.date(2017, 9, 1)
+    step_days: int = Field(14, ge=1)
+    end_date: datetime.date | None = None
+    window_days: int | None = Field(None, ge=1)
+    min_persons_t0: int = Field(200, ge=2)
+    ari_threshold: float = Field(0.8, gt=0, le=1)
+    sustain_snapshots: int = Field(2, ge=1)
+    bootstraps: int = Field(4, ge=2)
+    band_quantiles: tuple[float, float] = (0.1, 0.9)
+    intrinsic_seeds: int = Field(3, ge=2)
+    intrinsic_ari_threshold: float = Field(0.9, gt=0, le=1)
+    psi_bins: int = Field(10, ge=2)
+    rescoring_cadence_days: int = Field(7, ge=1)
+    monitoring: MonitoringThresholds = MonitoringThresholds()
+    published: PublishedCurve | None = None
+
+    @model_validator(mode="after")
+    def _ordered_band(self) -> StabilityParams:
+        low, high = self.band_quantiles
+        if not 0 <= low < high <= 1:
+            raise ValueError(
+                f"stability.band_quantiles must be 0 <= low < high <= 1, got "
+                f"{list(self.band_quantiles)}"
+            )
+        return self

@@ -1,0 +1,216 @@
+"""The default pipeline on the real Olist sample, and on two disjoint halves of it.
+
+    .venv/bin/python benchmarks/bench_real_sample.py
+
+Reads ``../shared/olist_real_sample`` (real data; see its README) and writes
+``benchmarks/results/real_sample.json``:
+
+1. ``kedro run`` on the whole sample in a throwaway project copy: segments and shares,
+   the winner's metrics, the stability curve with its band, the period and its
+   interval, intrinsic stability, re-scoring and retraining costs;
+2. ``kedro run --pipelines=stability --params stability.window_days=365`` on the same
+   copy: the same curve with 12-month trailing windows (the published set-up) instead
+   of the cumulative history;
+3. the sample split into two disjoint halves by drawing orders at random (an order
+   with all its rows: customer, items, payments, reviews; persons follow their
+   orders, as a real sample is drawn), ``kedro run`` on each, and whether each
+   half's period lies inside the other's interval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from common import ENV, ROOT, make_project
+
+from tests.integration.project_data import load_dataset
+
+REAL_SAMPLE = ROOT.parent / "shared" / "olist_real_sample"
+RESULTS = ROOT / "benchmarks" / "results" / "real_sample.json"
+KEDRO = str(Path(sys.executable).with_name("kedro"))
+# Files keyed by order (drawn with their orders); the rest are reference tables.
+BY_ORDER = {
+    "olist_order_items_dataset.csv": "order_id",
+    "olist_order_payments_dataset.csv": "order_id",
+    "olist_order_reviews_dataset.csv": "order_id",
+}
+
+
+def run(project: Path, log_name: str, *args: str) -> float:
+    """``kedro run *args`` in ``project``; its wall time. Fails loudly on error."""
+    start = time.perf_counter()
+    log = project / f"{log_name}.log"
+    with log.open("w") as out:
+        done = subprocess.run(
+            [KEDRO, "run", *args],
+            check=False,
+            cwd=project,
+            env=ENV,
+            stdout=out,
+            stderr=out,
+        )
+    if done.returncode != 0:
+        raise SystemExit(
+            f"kedro run {' '.join(args)} failed in {project}:\n{log.read_text()[-4000:]}"
+        )
+    return round(time.perf_counter() - start, 1)
+
+
+def project_with(raw: Path, folder: Path) -> Path:
+    """A project copy whose ``data/01_raw`` holds the CSV files of ``raw``."""
+    project = make_project(folder)
+    for csv in raw.glob("*.csv"):
+        shutil.copy2(csv, project / "data" / "01_raw" / csv.name)
+    return project
+
+
+def stability_figures(rec: dict[str, Any]) -> dict[str, Any]:
+    """The maintenance contract's figures, curve and band by horizon in days."""
+    keys = (
+        "window",
+        "recommended",
+        "retrain_period_weeks",
+        "retrain_period_interval_weeks",
+        "censored",
+        "schedule",
+        "ari_by_horizon",
+        "ari_band_by_horizon",
+        "ari_single_refit_by_horizon",
+        "rescoring",
+        "retrain_cost",
+    )
+    intrinsic = rec["intrinsic_stability"]
+    return {key: rec[key] for key in keys} | {
+        "intrinsic_stability": {
+            k: intrinsic[k]
+            for k in (
+                "n_persons",
+                "seed_ari_median",
+                "bootstrap_ari_median",
+                "unstable",
+            )
+        }
+    }
+
+
+def figures(project: Path) -> dict[str, Any]:
+    """Segments, winner and stability of the latest run in ``project``."""
+    profiles = load_dataset(project, "segment_profiles")
+    winner = load_dataset(project, "selection_report")["winner"]
+    rec = load_dataset(project, "maintenance_recommendation")
+    return {
+        "n_persons": profiles["n_persons"],
+        "features": profiles.get("modelled_features", profiles.get("features")),
+        "segments": [
+            {"name": s["name"], "share": round(s["share"], 4)}
+            for s in profiles["segments"]
+        ],
+        "winner": {
+            k: winner[k]
+            for k in ("algorithm", "n_clusters", "silhouette", "smallest_cluster_share")
+            if k in winner
+        },
+        "stability": stability_figures(rec),
+        "published": rec["published"],
+    }
+
+
+def split_by_orders(raw: Path, seed: int) -> tuple[dict, dict]:
+    """Two disjoint halves of the sample's files, drawn order by order."""
+    read = {
+        csv.name: pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for csv in raw.glob("*.csv")
+    }
+    orders = read["olist_orders_dataset.csv"]
+    draw = np.random.default_rng(seed).permutation(len(orders)) < len(orders) // 2
+    halves = []
+    for in_half in (draw, ~draw):
+        kept = orders.loc[in_half]
+        half = dict(read)
+        half["olist_orders_dataset.csv"] = kept
+        customers = read["olist_customers_dataset.csv"]
+        half["olist_customers_dataset.csv"] = customers[
+            customers["customer_id"].isin(kept["customer_id"])
+        ]
+        for name, key in BY_ORDER.items():
+            half[name] = read[name][read[name][key].isin(kept["order_id"])]
+        halves.append(half)
+    return halves[0], halves[1]
+
+
+def write_raw(files: dict[str, pd.DataFrame], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in files.items():
+        frame.to_csv(folder / name, index=False)
+    return folder
+
+
+def inside(period: float | None, interval: list[float] | None) -> bool | None:
+    if period is None or interval is None:
+        return None
+    return interval[0] <= period <= interval[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--seed", type=int, default=0, help="draw of the two halves")
+    args = parser.parse_args()
+    if not REAL_SAMPLE.is_dir():
+        raise SystemExit(f"{REAL_SAMPLE} is absent: this benchmark needs real data")
+    work = Path(tempfile.mkdtemp(prefix="bench_real_sample_"))
+    try:
+        result = measure(work, args.seed)
+    finally:
+        shutil.rmtree(work)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["halves_agree"], indent=2))
+
+
+def measure(work: Path, seed: int) -> dict[str, Any]:
+    """Every run of the benchmark in ``work``; the results."""
+    result: dict[str, Any] = {
+        "data": f"{REAL_SAMPLE} (real Olist orders, see its README)",
+        "command": "python benchmarks/bench_real_sample.py",
+    }
+    whole = project_with(REAL_SAMPLE, work / "whole")
+    result["whole"] = {"seconds": run(whole, "default")} | figures(whole)
+    window = run(
+        whole, "window", "--pipelines=stability", "--params=stability.window_days=365"
+    )
+    result["whole_trailing_12_months"] = {"seconds": window} | stability_figures(
+        load_dataset(whole, "maintenance_recommendation")
+    )
+    halves = split_by_orders(REAL_SAMPLE, seed)
+    for label, files in zip(("half_a", "half_b"), halves, strict=True):
+        project = project_with(write_raw(files, work / f"{label}_raw"), work / label)
+        result[label] = {
+            "orders": len(files["olist_orders_dataset.csv"]),
+            "seconds": run(project, "default"),
+        } | figures(project)
+    a, b = (result[h]["stability"] for h in ("half_a", "half_b"))
+    result["halves_agree"] = {
+        "draw_seed": seed,
+        "a_period_in_b_interval": inside(
+            a["retrain_period_weeks"], b["retrain_period_interval_weeks"]
+        ),
+        "b_period_in_a_interval": inside(
+            b["retrain_period_weeks"], a["retrain_period_interval_weeks"]
+        ),
+    }
+    return result
+
+
+if __name__ == "__main__":
+    main()

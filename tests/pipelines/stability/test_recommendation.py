@@ -1,0 +1,144 @@
+"""The maintenance contract read from a snapshot table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from olist_segmentation.pipelines.stability.params import StabilityParams
+from olist_segmentation.pipelines.stability.recommendation import (
+    period_days,
+    recommend_maintenance,
+)
+
+PARAMS = StabilityParams(step_days=14)
+INTRINSIC = {
+    "threshold": 0.9,
+    "unstable": False,
+    "seed_ari_median": 0.99,
+    "reason": "stable against its own seed and bootstrap resamples",
+}
+
+
+def table(median, low=None, high=None, step=14):
+    """A snapshot table whose ARI points are ``median`` (T0 first) and band edges."""
+    n = len(median)
+    median = np.asarray(median, dtype=float)
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2017-09-01", periods=n, freq=f"{step}D"),
+            "horizon_days": np.arange(n) * step,
+            "n_persons": np.arange(n) * 10 + 100,
+            "ari_cohort": median,
+            "ari_median": median,
+            "ari_low": median - 0.05 if low is None else low,
+            "ari_high": median + 0.05 if high is None else high,
+            "m0_step_churn": np.full(n, 0.02),
+            "psi_max": np.linspace(0, 0.5, n),
+            "share_shift_max": np.linspace(0, 0.04, n),
+            "new_person_share": np.linspace(0, 0.6, n),
+            "recent_mix_shift": np.linspace(0, 0.2, n),
+            "features_seconds": np.full(n, 0.5),
+            "predict_seconds": np.full(n, 0.1),
+            "refit_seconds": np.full(n, 1.5),
+        }
+    )
+
+
+def test_the_period_is_read_from_the_median_and_the_interval_from_the_band():
+    # the published decay: 0.93, 0.88, 0.80, 0.73, 0.63, 0.57 at 2..12 weeks
+    rec = recommend_maintenance(
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, PARAMS
+    )
+    assert rec["recommended"]
+    assert rec["retrain_period_days"] == 42
+    assert rec["retrain_period_weeks"] == 6
+    assert rec["first_below_threshold_days"] == 56
+    # band +-0.05: the low edge stays at or above 0.8 for 4 weeks, the high for 6
+    assert rec["retrain_period_interval_weeks"] == [4, 6]
+    assert rec["ari_band_by_horizon"]["42"] == [0.75, 0.85]
+    assert rec["ari_by_horizon"] == {
+        "14": 0.93,
+        "28": 0.88,
+        "42": 0.8,
+        "56": 0.73,
+        "70": 0.63,
+        "84": 0.57,
+    }
+    assert not rec["censored"]
+    assert rec["n_snapshots"] == 6
+    assert rec["schedule"].startswith(
+        "Retrain every 6 weeks (42 days, interval 4-6 weeks)"
+    )
+
+
+def test_an_isolated_low_point_does_not_end_the_period():
+    # 0.99-1.0 with one refit landing elsewhere at 4 weeks (the real sample's shape),
+    # then a drop that lasts, and a recovery afterwards that does not undo it
+    rec = recommend_maintenance(
+        table([1.0, 0.99, 0.55, 0.99, 1.0, 0.98, 0.99, 0.6, 0.55, 0.5, 0.9, 0.95]),
+        INTRINSIC,
+        PARAMS,
+    )
+    assert rec["retrain_period_days"] == 84
+    assert rec["first_below_threshold_days"] == 98
+    assert rec["ari_single_refit_by_horizon"]["28"] == 0.55
+    # one snapshot below is enough when sustain_snapshots is 1
+    strict = recommend_maintenance(
+        table([1.0, 0.99, 0.55, 0.99]), INTRINSIC, StabilityParams(sustain_snapshots=1)
+    )
+    assert strict["retrain_period_days"] == 14
+
+
+def test_costs_rescoring_signals_and_published_curve():
+    published = {"source": "FACTS", "ari_by_horizon": {28: 0.88, 14: 0.93}}
+    params = StabilityParams(step_days=14, published=published)
+    rec = recommend_maintenance(
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.7, 0.6]), INTRINSIC, params
+    )
+    assert rec["published"] == {
+        "source": "FACTS",
+        "ari_by_horizon": {"14": 0.93, "28": 0.88},
+    }
+    assert rec["retrain_cost"]["median_seconds"] == pytest.approx(2.0)
+    assert rec["retrain_cost"]["persons_at_last_snapshot"] == 160
+    assert rec["rescoring"]["cost_seconds"] == pytest.approx(0.6)
+    assert rec["rescoring"]["cadence_days"] == 7
+    assert rec["rescoring"]["moved_share_per_step_median"] == pytest.approx(0.02)
+    psi_signal = rec["monitoring_signals"]["psi_max"]
+    assert psi_signal["first_fired_days"] == 42
+    assert psi_signal["warned_before_ari_drop"] is True
+    assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
+    assert rec["caveat"] is None
+    assert rec["schedule"].endswith(
+        "in this history psi_max fired at 42 days, recent_mix_shift fired at 42 days"
+    )
+
+
+def test_no_period_from_an_intrinsically_unstable_model():
+    shaky = {**INTRINSIC, "unstable": True, "reason": "seed_ari_median below 0.9"}
+    rec = recommend_maintenance(table([1.0, 0.9, 0.7]), shaky, PARAMS)
+    assert not rec["recommended"]
+    assert rec["retrain_period_weeks"] is None
+    assert rec["retrain_period_interval_weeks"] is None
+    assert rec["schedule"].startswith("No retraining period is recommended")
+    assert "(seed_ari_median below 0.9)" in rec["caveat"]
+
+
+def test_censored_and_immediate_drop():
+    censored = recommend_maintenance(table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, PARAMS)
+    assert censored["censored"]
+    assert censored["retrain_period_days"] == 42
+    assert "never fell below" in censored["schedule"]
+    immediate = recommend_maintenance(table([1.0, 0.5, 0.4]), INTRINSIC, PARAMS)
+    assert immediate["retrain_period_days"] == 0
+    assert "retrain at every step of 14 days" in immediate["schedule"]
+
+
+def test_period_days_needs_a_sustained_run_below_the_threshold():
+    horizons = pd.Series([14, 28, 42, 56, 70])
+    ari = pd.Series([0.7, 0.9, 0.7, 0.7, 0.9])
+    assert period_days(horizons, ari, 0.8, 2) == (28, 42)
+    assert period_days(horizons, ari, 0.8, 1) == (0, 14)
+    assert period_days(horizons, ari, 0.8, 3) == (70, None)
