@@ -10,7 +10,7 @@ export KEDRO_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := true
 export MLFLOW_DISABLE_TELEMETRY := true
 
-.PHONY: install run data test lint viz mlflow-ui
+.PHONY: install run data test lint viz mlflow-ui serve app
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,17 @@ viz: $(STAMP)
 
 mlflow-ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1
+
+# The front door, on the registered model of the last complete `make run` (docs/usage.md):
+#   make serve [HOST=127.0.0.1] [PORT=8000] [MODEL_VERSION=latest]
+#   make app   [HOST=127.0.0.1] [APP_PORT=8501] [MODEL_VERSION=latest]
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APP_PORT ?= 8501
+MODEL_VERSION ?= latest
+
+serve: $(STAMP)
+	$(BIN)/python -m olist_segmentation.serving --host $(HOST) --port $(PORT) --model-version $(MODEL_VERSION)
+
+app: $(STAMP)
+	$(BIN)/streamlit run src/olist_segmentation/app/main.py --server.address $(HOST) --server.port $(APP_PORT) --server.headless true --browser.gatherUsageStats false --client.toolbarMode viewer -- --model-version $(MODEL_VERSION)

@@ -1,13 +1,14 @@
-"""Throughput and latency of the segment model served by ``mlflow models serve``.
+"""Latency and throughput of the scoring service, beside ``mlflow models serve``.
 
-Starts MLflow's model server on 127.0.0.1 (local environment manager) for the
-registered model of a project that has been run (``kedro run`` wrote ``mlflow.db``),
-sends ``--requests`` POSTs of ``--rows`` feature rows each from ``--concurrency``
-threads (one keep-alive connection per thread), checks every answer, and writes
-throughput, p50/p99 latency, errors and the server's peak RSS to
-``benchmarks/results/serving.json``. Repeated ``--repeats`` times; medians reported.
+Starts each server on 127.0.0.1 for the registered model of a project that has been
+run (``kedro run`` wrote ``mlflow.db``): the project's FastAPI service
+(``python -m olist_segmentation.serving``, ``POST /score/features``) and MLflow's
+model server (``POST /invocations``, kedro-mlflow's ``KedroPipelineModel``). A
+bounded HTTP client (one keep-alive ``http.client`` connection per thread, a fixed
+number of requests, a time limit per phase) sends single-row requests one at a time
+and at ``--concurrency``, checks every answer, and writes p50/p99 latency,
+throughput, errors and the server's peak RSS to ``benchmarks/results/serving.json``.
 
-    .venv/bin/python benchmarks/bench_serving.py            # the project itself
     .venv/bin/python benchmarks/bench_serving.py --project /path/to/a/run/project
 """
 
@@ -18,10 +19,10 @@ import contextlib
 import http.client
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,15 +37,11 @@ from tests.integration.project_data import load_dataset  # noqa: E402
 MODEL_URI = "models:/olist_segmentation/latest"
 
 
-def _payloads(project: Path, n_requests: int, rows: int, seed: int) -> list[bytes]:
+def _rows(project: Path, n: int, seed: int) -> list[dict]:
     model_input = load_dataset(project, "model_input")
     rng = np.random.default_rng(seed)
-    bodies = []
-    for _ in range(n_requests):
-        picked = model_input.iloc[rng.integers(0, len(model_input), size=rows)]
-        split = json.loads(picked.to_json(orient="split", index=False))
-        bodies.append(json.dumps({"dataframe_split": split}).encode())
-    return bodies
+    picked = model_input.iloc[rng.integers(0, len(model_input), size=n)]
+    return json.loads(picked.to_json(orient="records"))
 
 
 def _group_peak_rss_mb(pgid: int) -> float:
@@ -62,31 +59,32 @@ def _group_peak_rss_mb(pgid: int) -> float:
     return total_kb / 1024
 
 
-def _send_all(port: int, bodies: list[bytes], concurrency: int, rows: int) -> dict:
+def _send_all(
+    port: int,
+    path: str,
+    bodies: list[bytes],
+    check: Callable[[bytes], bool],
+    *,
+    concurrency: int,
+    time_limit: float,
+) -> dict:
     chunks = [bodies[i::concurrency] for i in range(concurrency)]
+    deadline = time.perf_counter() + time_limit
 
     def worker(chunk: list[bytes]) -> tuple[list[float], list[str]]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         latencies, errors = [], []
+        headers = {"Content-Type": "application/json"}
         for body in chunk:
+            if time.perf_counter() > deadline:
+                break
             start = time.perf_counter()
-            connection.request(
-                "POST",
-                "/invocations",
-                body=body,
-                headers={"Content-Type": "application/json"},
-            )
+            connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
             payload = response.read()
             latencies.append(time.perf_counter() - start)
-            if response.status != 200:
+            if response.status != 200 or not check(payload):
                 errors.append(f"{response.status}: {payload[:200]!r}")
-                continue
-            predictions = json.loads(payload)["predictions"]
-            if len(predictions) != rows or not all(
-                isinstance(p["segment"], int) and p["segment_name"] for p in predictions
-            ):
-                errors.append(f"unexpected answer {payload[:200]!r}")
         connection.close()
         return latencies, errors
 
@@ -97,72 +95,122 @@ def _send_all(port: int, bodies: list[bytes], concurrency: int, rows: int) -> di
     latencies = sorted(t for lat, _ in results for t in lat)
     errors = [e for _, err in results for e in err]
     return {
+        "concurrency": concurrency,
         "requests": len(latencies),
         "seconds": round(elapsed, 3),
+        "stopped_by_time_limit": len(latencies) < len(bodies),
         "throughput_rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(1000 * float(np.percentile(latencies, 50)), 2),
-        "p99_ms": round(1000 * float(np.percentile(latencies, 99)), 2),
-        "max_ms": round(1000 * latencies[-1], 2),
+        "p50_ms": round(1000 * float(np.percentile(latencies, 50)), 3),
+        "p99_ms": round(1000 * float(np.percentile(latencies, 99)), 3),
+        "max_ms": round(1000 * latencies[-1], 3),
         "errors": len(errors),
         "first_errors": errors[:3],
+    }
+
+
+def _api_server(project: Path, port: int) -> tuple[list[str], str, str, Callable]:
+    command = [sys.executable, "-m", "olist_segmentation.serving", "--port", str(port)]
+
+    def check(payload: bytes) -> bool:
+        (segment,) = json.loads(payload)["segments"]
+        return isinstance(segment["segment"], int) and bool(segment["segment_name"])
+
+    return command, f"http://127.0.0.1:{port}/health", "/score/features", check
+
+
+def _mlflow_server(project: Path, port: int) -> tuple[list[str], str, str, Callable]:
+    mlflow = str(Path(sys.executable).parent / "mlflow")
+    command = [mlflow, "models", "serve", "-m", MODEL_URI, "--env-manager", "local"]
+    command += ["-h", "127.0.0.1", "-p", str(port)]
+
+    def check(payload: bytes) -> bool:
+        (prediction,) = json.loads(payload)["predictions"]
+        return isinstance(prediction["segment"], int)
+
+    return command, f"http://127.0.0.1:{port}/ping", "/invocations", check
+
+
+def _bodies(server: str, rows: list[dict], features: list[str]) -> list[bytes]:
+    if server == "fastapi":
+        return [
+            json.dumps({"rows": [{f: row[f] for f in features}]}).encode()
+            for row in rows
+        ]
+    return [json.dumps({"dataframe_records": [row]}).encode() for row in rows]
+
+
+def bench(server: str, project: Path, args: argparse.Namespace) -> dict:
+    """Warm up, then one phase at concurrency 1 and one at ``args.concurrency``."""
+    port = free_port()
+    make = _api_server if server == "fastapi" else _mlflow_server
+    command, ready, path, check = make(project, port)
+    n = args.requests if server == "fastapi" else args.mlflow_requests
+    log = Path(tempfile.mkdtemp(prefix="bench_serving_")) / f"{server}.log"
+    env = {"MLFLOW_TRACKING_URI": f"sqlite:///{project / 'mlflow.db'}"}
+    if server == "mlflow":
+        env["KEDRO_LOGGING_CONFIG"] = str(ROOT / "conf" / "serving_logging.yml")
+    with serving(
+        command, cwd=project, ready_url=ready, log=log, timeout=180, env=env
+    ) as proc:
+        features = [
+            c for c in load_dataset(project, "model_input") if c != "person_key"
+        ]
+        if server == "fastapi":
+            with contextlib.closing(http.client.HTTPConnection("127.0.0.1", port)) as c:
+                c.request("GET", "/health")
+                features = json.loads(c.getresponse().read())["features"]
+        bodies = _bodies(server, _rows(project, n, seed=0), features)
+        _send_all(
+            port, path, bodies[:100], check, concurrency=args.concurrency, time_limit=60
+        )  # warm-up
+        phases = [
+            _send_all(
+                port, path, bodies, check, concurrency=c, time_limit=args.time_limit
+            )
+            for c in (1, args.concurrency)
+        ]
+        peak_rss = _group_peak_rss_mb(proc.pid)
+    for phase in phases:
+        print(f"{server}: {json.dumps(phase)}")
+    return {
+        "command": " ".join(
+            Path(command[0]).name if i == 0 else a for i, a in enumerate(command)
+        ),
+        "endpoint": path,
+        "single_row": phases[0],
+        "concurrent": phases[1],
+        "server_peak_rss_mb": round(peak_rss, 1),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=ROOT)
-    parser.add_argument("--model-uri", default=MODEL_URI)
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--mlflow-requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rows", type=int, default=1, help="feature rows per request")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--time-limit", type=float, default=120.0, help="s per phase")
+    parser.add_argument("--servers", nargs="+", default=["fastapi", "mlflow"])
     parser.add_argument(
         "--out", type=Path, default=ROOT / "benchmarks" / "results" / "serving.json"
     )
     args = parser.parse_args()
     project = args.project.resolve()
-    tracking = f"sqlite:///{project / 'mlflow.db'}"
-    bodies = _payloads(project, args.requests, args.rows, seed=0)
-    port = free_port()
-    mlflow = str(Path(sys.executable).parent / "mlflow")
-    command = [mlflow, "models", "serve", "-m", args.model_uri, "--env-manager"]
-    command += ["local", "-h", "127.0.0.1", "-p", str(port)]
-    log = Path(tempfile.mkdtemp(prefix="bench_serving_")) / "server.log"
-    runs = []
-    with serving(
-        command,
-        cwd=project,
-        ready_url=f"http://127.0.0.1:{port}/ping",
-        log=log,
-        timeout=180,
-        env={"MLFLOW_TRACKING_URI": tracking},
-    ) as server:
-        _send_all(port, bodies[:50], args.concurrency, args.rows)  # warm-up
-        for repeat in range(args.repeats):
-            result = _send_all(port, bodies, args.concurrency, args.rows)
-            print(f"run {repeat + 1}/{args.repeats}: {json.dumps(result)}")
-            runs.append(result)
-        peak_rss = _group_peak_rss_mb(server.pid)
     summary = {
-        "benchmark": "mlflow models serve --env-manager local, POST /invocations",
-        "model_uri": args.model_uri,
+        "benchmark": "single-row scoring over HTTP on 127.0.0.1",
+        "project": str(project),
         "n_persons_in_model_input": len(load_dataset(project, "model_input")),
-        "requests_per_run": args.requests,
-        "rows_per_request": args.rows,
-        "concurrency": args.concurrency,
-        "repeats": args.repeats,
-        "median_throughput_rps": statistics.median(r["throughput_rps"] for r in runs),
-        "median_p50_ms": statistics.median(r["p50_ms"] for r in runs),
-        "median_p99_ms": statistics.median(r["p99_ms"] for r in runs),
-        "total_errors": sum(r["errors"] for r in runs),
-        "server_peak_rss_mb": round(peak_rss, 1),
         "cpu_count": os.cpu_count(),
-        "runs": runs,
+        "servers": {server: bench(server, project, args) for server in args.servers},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=2) + "\n")
-    print(json.dumps({k: v for k, v in summary.items() if k != "runs"}, indent=2))
-    if summary["total_errors"]:
+    errors = sum(
+        s[phase]["errors"]
+        for s in summary["servers"].values()
+        for phase in ("single_row", "concurrent")
+    )
+    if errors:
         sys.exit(1)
 
 

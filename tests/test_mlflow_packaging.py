@@ -1,10 +1,13 @@
-"""The PipelineML packaging: partial runs, the inference half and row validation."""
+"""The pipeline_ml_factory packaging: partial runs, the inference half, the run's
+artifacts and row validation."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from kedro.config import OmegaConfigLoader
+from kedro.framework.project import configure_project, pipelines
 from kedro.pipeline import Node, Pipeline
 from kedro_mlflow.pipeline.pipeline_ml import PipelineML
 from mlflow.exceptions import MlflowException
@@ -12,11 +15,14 @@ from mlflow.exceptions import MlflowException
 from olist_segmentation.mlflow_packaging import (
     MAX_ROWS,
     MODEL_INPUT,
-    SegmentationPipelineML,
+    RUN_ARTIFACT_PATH,
+    RUN_ARTIFACTS,
     inference_pipeline,
     package_training,
+    serving_name,
     validate_feature_rows,
 )
+from tests.conftest import PROJECT_ROOT
 
 
 def _identity(x):
@@ -71,18 +77,13 @@ def test_inference_half_starts_with_validation_and_has_one_output():
 
 def test_full_run_is_a_pipeline_ml_that_logs_the_model():
     packaged = package_training(_training(), _modelling())
-    assert isinstance(packaged, SegmentationPipelineML)
-    snapshot = packaged.only_nodes("snapshot_model_for_serving")
-    assert snapshot.outputs() == {"serving_segmentation_model"}
-    assert isinstance(packaged.filter(), PipelineML)
+    assert type(packaged) is PipelineML
+    (snapshot,) = [n for n in packaged.nodes if n.name == "snapshot_run_for_serving"]
+    # Only the run artifacts this training produces are copied.
+    assert snapshot.inputs == ["segmentation_model"]
+    assert snapshot.outputs == ["serving_segmentation_model"]
+    assert packaged.input_name == MODEL_INPUT
     assert packaged.log_model_kwargs["registered_model_name"] == "olist_segmentation"
-
-
-def test_partial_run_without_the_model_is_a_plain_pipeline():
-    packaged = package_training(_training(), _modelling())
-    only_kmeans = packaged.filter(node_namespaces=["kmeans"])
-    assert not isinstance(only_kmeans, PipelineML)
-    assert [n.name for n in only_kmeans.nodes] == ["kmeans.score_candidates"]
 
 
 def test_partial_run_that_fits_the_model_still_logs_it():
@@ -91,14 +92,49 @@ def test_partial_run_that_fits_the_model_still_logs_it():
 
 
 def test_summing_with_the_empty_pipeline_keeps_it_a_pipeline_ml():
+    # KedroSession.run starts from Pipeline([]) and adds the requested pipelines.
     packaged = package_training(_training(), _modelling())
-    assert isinstance(Pipeline([]) + packaged, SegmentationPipelineML)
+    assert (Pipeline([]) + packaged) is packaged
 
 
 def test_modelling_without_inference_half_is_left_unpackaged():
     training = _training()
     unpackaged = package_training(training, Pipeline(_modelling().nodes[:2]))
     assert unpackaged is training
+
+
+def test_run_artifacts_have_logged_catalog_entries():
+    loader = OmegaConfigLoader(
+        conf_source=str(PROJECT_ROOT / "conf"), base_env="base", default_run_env="local"
+    )
+    catalog = loader["catalog"]
+    for name in RUN_ARTIFACTS:
+        entry = catalog[serving_name(name)]
+        assert entry["type"].endswith("MlflowArtifactDataset"), name
+        assert entry["artifact_path"] == RUN_ARTIFACT_PATH
+        assert "versioned" not in entry["dataset"], name
+        assert name in catalog, f"{name} is not a catalog entry"
+
+
+@pytest.fixture(scope="module")
+def project_pipelines():
+    configure_project("olist_segmentation")
+    return pipelines
+
+
+def test_registered_default_is_the_factory_pipeline_ml(project_pipelines):
+    default = project_pipelines["__default__"]
+    assert type(default) is PipelineML
+    assert default.inference.outputs() == {"predicted_segments"}
+    (snapshot,) = [n for n in default.nodes if n.name == "snapshot_run_for_serving"]
+    assert sorted(snapshot.inputs) == sorted(RUN_ARTIFACTS)
+
+
+def test_modelling_pipeline_stays_plain_for_partial_runs(project_pipelines):
+    modelling = project_pipelines["modelling"]
+    assert not isinstance(modelling, PipelineML)
+    gmm = modelling.filter(node_namespaces=["gmm"])
+    assert [n.name for n in gmm.nodes] == ["gmm.evaluate_candidates"]
 
 
 def test_valid_rows_pass_unchanged():

@@ -1,22 +1,31 @@
-"""Package the inference half of the modelling pipeline as an MLflow model.
+"""Package one complete run for MLflow: the inference half as a model, and what the
+front door serves beside it.
 
-``kedro run`` runs a :class:`SegmentationPipelineML` (kedro-mlflow's ``PipelineML``):
-at the end of a run that fitted the model, kedro-mlflow's hook logs the inference
-pipeline (validate rows -> transform -> assign -> name) with its fitted artifacts as
-one MLflow pyfunc model, registered under :data:`REGISTERED_MODEL_NAME`, so that
-``mlflow.pyfunc.load_model(uri).predict(feature_rows)`` returns segment ids and names.
+``__default__`` is kedro-mlflow's ``pipeline_ml_factory(training=..., inference=...,
+input_name=...)``: at the end of a ``kedro run`` that completed, kedro-mlflow's hook
+logs the inference pipeline (validate rows -> assign -> name) with its fitted
+artifacts as one MLflow pyfunc model, registered under :data:`REGISTERED_MODEL_NAME`,
+so that ``mlflow.pyfunc.load_model(uri).predict(feature_rows)`` returns segment ids
+and names. The same run logs, as artifacts under :data:`RUN_ARTIFACT_PATH`, this
+run's copies of :data:`RUN_ARTIFACTS` (``conf/base/catalog_mlflow.yml``): the
+scoring service and the app read the registered version and these, never "the
+latest" of each versioned dataset, so they always serve one complete run.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 from kedro.pipeline import Node, Pipeline
-from kedro_mlflow.pipeline.pipeline_ml import PipelineML
+from kedro_mlflow.pipeline import pipeline_ml_factory
+
+from olist_segmentation.pipelines.feature_engineering.nodes import resolve_snapshot
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +33,23 @@ MODEL_INPUT = "model_input"
 INFERENCE_OUTPUT = "predicted_segments"
 REGISTERED_MODEL_NAME = "olist_segmentation"
 MODEL_NAME = "segmentation_pipeline"
+#: Folder of the MLflow run holding :data:`RUN_ARTIFACTS` (``catalog_mlflow.yml``).
+RUN_ARTIFACT_PATH = "front_door"
+#: What the front door needs to serve one run, copied and logged by the run itself.
+RUN_ARTIFACTS = (
+    "segmentation_model",
+    "segment_names",
+    "segment_profiles",
+    "customer_segments",
+    "maintenance_recommendation",
+    "data_quality_report",
+    "stability_snapshots",
+)
+#: When the training data ends and the feature settings of the run
+#: (``serving_training_window``), so that the front door scores as of the same date.
+TRAINING_WINDOW = "training_window"
 #: Largest batch one ``predict`` call accepts (keeps one request from starving a server).
 MAX_ROWS = 100_000
-
-
-class InvalidFeatureRows(ValueError):
-    """Feature rows that the model cannot score; the message names the problem."""
 
 
 def validate_feature_rows(model_input: pd.DataFrame) -> pd.DataFrame:
@@ -73,54 +93,64 @@ def _row_problems(frame: pd.DataFrame) -> list[str]:
 
 
 def serving_name(artifact: str) -> str:
-    """The unversioned copy of a fitted artifact that the logged model carries."""
+    """The run's own copy of ``artifact``, logged to MLflow (``catalog_mlflow.yml``)."""
     return f"serving_{artifact}"
 
 
-def snapshot_for_serving(*artifacts: Any) -> tuple[Any, ...]:
-    """The fitted artifacts, unchanged, to be saved as the copies the model carries."""
+def snapshot_for_serving(*artifacts: object) -> tuple[object, ...]:
+    """The run's artifacts, unchanged, to be saved as the copies MLflow logs."""
     return artifacts
 
 
-def _artifacts(assign: Pipeline) -> list[str]:
-    return sorted(
-        name
-        for name in assign.inputs() - {MODEL_INPUT}
-        if not name.startswith("params:")
-    )
+def describe_training_window(
+    primary_orders: pd.DataFrame, feature_engineering: FeatureEngineeringParams
+) -> dict[str, Any]:
+    """The date the run's features were computed as of, and its feature settings."""
+    as_of = resolve_snapshot(primary_orders, feature_engineering.snapshot_date)
+    return {
+        "as_of": as_of.isoformat(),
+        "feature_engineering": feature_engineering.model_dump(mode="json"),
+    }
 
 
-def _assign_half(modelling: Pipeline) -> Pipeline:
-    return modelling.only_nodes_with_tags("inference").to_outputs(INFERENCE_OUTPUT)
+def serving_snapshot(training: Pipeline) -> Pipeline:
+    """Copy this run's :data:`RUN_ARTIFACTS` (those ``training`` produces) and its
+    :data:`TRAINING_WINDOW` to the unversioned ``serving_*`` datasets, which log
+    themselves to the MLflow run.
 
-
-def serving_snapshot(modelling: Pipeline) -> Pipeline:
-    """Copy the fitted artifacts of the inference half to unversioned datasets.
-
-    kedro-mlflow logs an artifact by copying its dataset's folder; for a versioned
-    dataset that is every version ever saved. The model carries these copies of
-    this run's artifacts instead (history stays in the versioned datasets and in
-    the MLflow registry).
+    kedro-mlflow logs a model's artifact by copying its dataset's folder; for a
+    versioned dataset that is every version ever saved. The model and the run carry
+    these copies of this run's outputs instead (history stays in the versioned
+    datasets and in the MLflow registry).
     """
-    artifacts = _artifacts(_assign_half(modelling))
-    return Pipeline(
-        [
-            Node(
-                func=snapshot_for_serving,
-                inputs=artifacts,
-                outputs=[serving_name(a) for a in artifacts],
-                name="snapshot_model_for_serving",
-                tags=["training"],
-            )
-        ]
+    produced = [name for name in RUN_ARTIFACTS if name in training.all_outputs()]
+    window = Node(
+        func=describe_training_window,
+        inputs=["primary_orders", "params:feature_engineering"],
+        outputs=serving_name(TRAINING_WINDOW),
+        name="describe_training_window",
+        tags=["training"],
     )
+    copy = Node(
+        func=snapshot_for_serving,
+        inputs=produced,
+        outputs=[serving_name(name) for name in produced],
+        name="snapshot_run_for_serving",
+        tags=["training"],
+    )
+    return Pipeline([window, copy])
 
 
 def inference_pipeline(modelling: Pipeline) -> Pipeline:
     """The packaged inference half: row validation, then the modelling nodes tagged
     ``inference`` that lead to :data:`INFERENCE_OUTPUT`, reading the serving copies
     of the fitted artifacts."""
-    assign = _assign_half(modelling)
+    assign = modelling.only_nodes_with_tags("inference").to_outputs(INFERENCE_OUTPUT)
+    artifacts = {
+        name
+        for name in assign.inputs() - {MODEL_INPUT}
+        if not name.startswith("params:")
+    }
     validate = Node(
         func=validate_feature_rows,
         inputs=MODEL_INPUT,
@@ -132,74 +162,18 @@ def inference_pipeline(modelling: Pipeline) -> Pipeline:
         assign,
         inputs={
             MODEL_INPUT: "validated_model_input",
-            **{a: serving_name(a) for a in _artifacts(assign)},
+            **{name: serving_name(name) for name in artifacts},
         },
     )
     return Pipeline([validate, rewired])
 
 
-class SegmentationPipelineML(PipelineML):
-    """A ``PipelineML`` that stays usable for partial runs.
-
-    kedro-mlflow's ``PipelineML.filter`` refuses any filtered pipeline that no
-    longer produces the inference artifacts, so ``kedro run --namespaces=gmm``
-    would fail. Here such a partial run becomes a plain ``Pipeline``: it is
-    tracked (parameters, metrics) but logs no model. A run that fits the model
-    (it produces every artifact of the inference half) still logs it.
-    """
-
-    def _artifacts(self) -> set[str]:
-        return {
-            name
-            for name in self.inference.inputs() - {self.input_name}
-            if not name.startswith("params:")
-        }
-
-    def _turn_pipeline_to_ml(self, pipeline: Pipeline) -> Pipeline:
-        missing = self._artifacts() - pipeline.all_outputs()
-        if missing:
-            logger.info(
-                "This run does not produce %s: no MLflow model will be logged.",
-                ", ".join(sorted(missing)),
-            )
-            return Pipeline(pipeline.nodes)
-        return SegmentationPipelineML(
-            pipeline.nodes,
-            inference=self.inference,
-            input_name=self.input_name,
-            kpm_kwargs=self.kpm_kwargs,
-            log_model_kwargs=self.log_model_kwargs,
-        )
-
-    def filter(  # noqa: PLR0913
-        self,
-        *,
-        tags: Iterable[str] | None = None,
-        from_nodes: Iterable[str] | None = None,
-        to_nodes: Iterable[str] | None = None,
-        node_names: Iterable[str] | None = None,
-        from_inputs: Iterable[str] | None = None,
-        to_outputs: Iterable[str] | None = None,
-        node_namespaces: Iterable[str] | None = None,
-    ) -> Pipeline:
-        """Filter like ``Pipeline.filter``; see the class docstring for the result."""
-        filtered = self.training.filter(
-            tags=tags,
-            from_nodes=from_nodes,
-            to_nodes=to_nodes,
-            node_names=node_names,
-            from_inputs=from_inputs,
-            to_outputs=to_outputs,
-            node_namespaces=node_namespaces,
-        )
-        return self._turn_pipeline_to_ml(filtered)
-
-
 def package_training(training: Pipeline, modelling: Pipeline) -> Pipeline:
-    """Bind ``training`` (the whole default run) to the inference half of ``modelling``.
+    """``training`` (the whole default run) plus the serving copies, bound with
+    ``pipeline_ml_factory`` to the inference half of ``modelling``.
 
     Returns ``training`` unchanged (with a warning) when ``modelling`` has no
-    inference half yet, so that the rest of the project still runs.
+    inference half, so that the rest of the project still runs.
     """
     if INFERENCE_OUTPUT not in modelling.all_outputs():
         logger.warning(
@@ -207,8 +181,8 @@ def package_training(training: Pipeline, modelling: Pipeline) -> Pipeline:
             INFERENCE_OUTPUT,
         )
         return training
-    return SegmentationPipelineML(
-        (training + serving_snapshot(modelling)).nodes,
+    return pipeline_ml_factory(
+        training=training + serving_snapshot(training),
         inference=inference_pipeline(modelling),
         input_name=MODEL_INPUT,
         log_model_kwargs={

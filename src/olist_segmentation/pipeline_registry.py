@@ -21,8 +21,13 @@ DEFAULT_PIPELINES = (
 def register_pipelines() -> dict[str, Pipeline]:
     """Register every pipeline by its folder name; ``__default__`` is the real work.
 
-    When modelling is loaded, ``__default__`` is a kedro-mlflow ``PipelineML``: the
-    run that fits the model also logs and registers its inference half in MLflow.
+    When modelling is loaded, ``__default__`` is kedro-mlflow's
+    ``pipeline_ml_factory(training=..., inference=..., input_name=...)``: a complete
+    ``kedro run`` logs and registers its inference half in MLflow, with this run's
+    artifacts for the front door (``mlflow_packaging``). The registered pipelines
+    themselves stay plain, so partial runs filter them freely:
+    ``kedro run --pipelines=modelling --namespaces=gmm`` (kedro-mlflow refuses to
+    filter ``__default__`` down to a part that does not fit the model).
     """
     pipelines = find_pipelines(raise_errors=True)
     default = sum(

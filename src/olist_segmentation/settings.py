@@ -5,9 +5,10 @@ from pathlib import Path
 from kedro.utils import find_kedro_project
 
 from olist_segmentation.hooks import MlflowStoreInProject
+from olist_segmentation.run_versions import OneRunInputs
 
 # kedro-mlflow's own hook is registered by its plugin entry point.
-HOOKS = (MlflowStoreInProject(),)
+HOOKS = (MlflowStoreInProject(), OneRunInputs())
 
 
 def _project_root() -> str:

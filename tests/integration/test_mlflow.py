@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
+from sklearn.base import clone
 
+from olist_segmentation.mlflow_packaging import (
+    RUN_ARTIFACT_PATH,
+    RUN_ARTIFACTS,
+    TRAINING_WINDOW,
+)
 from tests.integration.conftest import EXPERIMENT, REGISTERED_MODEL, tracking_uri
 from tests.integration.project_data import load_dataset
+from tests.integration.registry import save_version_of
 
 pytestmark = pytest.mark.slow
 
@@ -74,9 +82,38 @@ def test_model_carries_only_this_runs_artifacts(trained_project, tmp_path):
         )
     )
     folder = local / "artifacts"
-    carried = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pkl"))
+    carried = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+    )
     # Flat files: one copy each, not a versioned dataset's folder of every version.
-    assert carried == ["segment_names.pkl", "segmentation_model.pkl"]
+    assert carried == ["segment_names.json", "segmentation_model.pkl"]
+
+
+def test_run_logs_what_the_front_door_serves(client, default_run):
+    listed = client.list_artifacts(default_run.info.run_id, RUN_ARTIFACT_PATH)
+    stems = sorted(Path(a.path).stem for a in listed)
+    assert stems == sorted((*RUN_ARTIFACTS, TRAINING_WINDOW))
+
+
+def test_logged_outputs_are_those_of_the_registering_run(
+    trained_project, default_run, tmp_path
+):
+    import mlflow  # noqa: PLC0415
+
+    version = save_version_of(trained_project)
+    mlflow.set_tracking_uri(tracking_uri(trained_project))
+    folder = Path(
+        mlflow.artifacts.download_artifacts(
+            run_id=default_run.info.run_id,
+            artifact_path=RUN_ARTIFACT_PATH,
+            dst_path=str(tmp_path),
+        )
+    )
+    logged = pd.read_parquet(folder / "customer_segments.parquet")
+    saved = load_dataset(trained_project, "customer_segments", version=version)
+    pd.testing.assert_frame_equal(logged, saved)
+    profiles = json.loads((folder / "segment_profiles.json").read_text())
+    assert profiles == load_dataset(trained_project, "segment_profiles", version)
 
 
 def test_packaged_model_scores_unseen_rows_like_the_fitted_model(trained_project):
@@ -84,9 +121,10 @@ def test_packaged_model_scores_unseen_rows_like_the_fitted_model(trained_project
 
     mlflow.set_tracking_uri(tracking_uri(trained_project))
     model = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}/1")
+    version = save_version_of(trained_project)
     model_input = load_dataset(trained_project, "model_input")
-    segmenter = load_dataset(trained_project, "segmentation_model")
-    names = load_dataset(trained_project, "segment_names")
+    segmenter = load_dataset(trained_project, "segmentation_model", version)
+    names = load_dataset(trained_project, "segment_names", version)
 
     # New customers: every column drawn from a different real row, so no row is one
     # the model was fitted on.
@@ -104,3 +142,15 @@ def test_packaged_model_scores_unseen_rows_like_the_fitted_model(trained_project
     np.testing.assert_array_equal(predicted["segment"].to_numpy(), expected)
     name_of = {int(segment): name for segment, name in names.items()}
     assert predicted["segment_name"].tolist() == [name_of[s] for s in expected]
+
+
+def test_refit_in_another_process_gives_the_same_segments(trained_project):
+    """Determinism on purpose: the run fitted its model in the fixture's process; a
+    clone refitted here, on the same model input, assigns every person alike."""
+    version = save_version_of(trained_project)
+    model_input = load_dataset(trained_project, "model_input")
+    fitted = load_dataset(trained_project, "segmentation_model", version)
+    refitted = clone(fitted).fit(model_input)
+    np.testing.assert_array_equal(
+        refitted.predict(model_input), fitted.predict(model_input)
+    )

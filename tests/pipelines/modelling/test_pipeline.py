@@ -36,13 +36,11 @@ def _catalog(features: pd.DataFrame, params: ModellingParams) -> DataCatalog:
         "customer_features": MemoryDataset(features.drop(columns="group")),
         "id_map": MemoryDataset(id_map),
         "params:modelling": MemoryDataset(params),
-        "params:modelling.profile.n_traits": MemoryDataset(
-            params["profile"]["n_traits"]
-        ),
+        "params:modelling.profile.n_traits": MemoryDataset(params.profile.n_traits),
         "params:modelling.profile.projection_sample_size": MemoryDataset(
-            params["profile"]["projection_sample_size"]
+            params.profile.projection_sample_size
         ),
-        "params:modelling.seed": MemoryDataset(params["seed"]),
+        "params:modelling.seed": MemoryDataset(params.seed),
     }
     for algorithm in ALGORITHMS:
         datasets[f"params:modelling.candidates.{algorithm}.algorithm"] = MemoryDataset(

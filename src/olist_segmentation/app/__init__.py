@@ -1,0 +1,1 @@
+"""The marketing app: segments, look-up, what-if and export over one served run."""

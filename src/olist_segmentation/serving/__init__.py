@@ -1,0 +1,1 @@
+"""The scoring service: one registered model version and its run, over HTTP."""

@@ -1,0 +1,156 @@
+"""The marketing app (``make app``) in Debian's headless Chromium, driven by Selenium:
+the run's segment names on the page, the look-up and the what-if form, a screenshot."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.conftest import HEADLESS_CHROMIUM, PROJECT_ROOT
+from tests.integration.processes import free_port, serving
+from tests.integration.project_data import load_dataset
+from tests.integration.registry import save_version_of
+
+pytestmark = pytest.mark.slow
+
+APP = PROJECT_ROOT / "src" / "olist_segmentation" / "app" / "main.py"
+SCREENSHOT = PROJECT_ROOT / "docs" / "img" / "app.png"
+WAIT = 60
+
+
+@pytest.fixture(scope="module")
+def app_url(trained_project, tmp_path_factory):
+    port = free_port()
+    streamlit = str(Path(sys.executable).parent / "streamlit")
+    command = [streamlit, "run", str(APP), "--server.address", "127.0.0.1"]
+    command += ["--server.port", str(port), "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+    with serving(
+        command,
+        cwd=trained_project,
+        ready_url=f"http://127.0.0.1:{port}/_stcore/health",
+        log=tmp_path_factory.mktemp("app") / "app.log",
+        timeout=120,
+    ):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    from selenium import webdriver  # noqa: PLC0415
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for switch in HEADLESS_CHROMIUM:
+        options.add_argument(switch)
+    options.add_argument("--window-size=1400,1800")
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium')}")
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver")), options=options
+    )
+    yield driver
+    driver.quit()
+
+
+def _wait_for_text(browser, text: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+    WebDriverWait(browser, WAIT).until(
+        lambda d: text in d.find_element("tag name", "body").text
+    )
+
+
+def _tab(browser, label: str) -> None:
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+
+    (tab,) = [
+        t
+        for t in browser.find_elements(By.CSS_SELECTOR, "[role=tab]")
+        if t.text == label
+    ]
+    tab.click()
+
+
+def _visible(browser, css: str):
+    """The one visible element matching ``css``, once it is there."""
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+    def shown(driver):
+        found = [
+            e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()
+        ]
+        return found[0] if len(found) == 1 else False
+
+    return WebDriverWait(browser, WAIT).until(shown)
+
+
+def _submit(browser) -> None:
+    _visible(browser, "[data-testid=stFormSubmitButton] button").click()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    browser.get(app_url)
+    _wait_for_text(browser, "Olist customer segments")
+    _wait_for_text(browser, "Suggested action")
+    return browser
+
+
+def test_segment_names_of_the_run_are_on_the_page(page, trained_project):
+    names = load_dataset(
+        trained_project, "segment_names", save_version_of(trained_project)
+    )
+    text = page.find_element("tag name", "body").text
+    for name in names.values():
+        assert name in text
+    assert "Retraining:" in text
+    assert "version 1" in text
+
+
+def test_look_up_finds_a_known_customer(page, trained_project):
+
+    segments = load_dataset(
+        trained_project, "customer_segments", save_version_of(trained_project)
+    )
+    row = segments.iloc[3]
+    _tab(page, "Customer look-up")
+    field = _visible(page, "input[aria-label='customer_unique_id']")
+    field.send_keys(row["customer_unique_id"])
+    _submit(page)
+    _wait_for_text(page, f"Segment {row['segment']}: {row['segment_name']}")
+
+
+def test_what_if_form_scores_a_customer(page, trained_project):
+    from selenium.webdriver.common.keys import Keys  # noqa: PLC0415
+
+    names = load_dataset(
+        trained_project, "segment_names", save_version_of(trained_project)
+    )
+    _tab(page, "What if")
+    recency = _visible(page, "input[aria-label='days since last order']")
+    recency.send_keys(Keys.CONTROL, "a")
+    recency.send_keys("245")
+    _submit(page)
+    # The form's fields went through the feature code: recency is what was typed.
+    _wait_for_text(page, "recency_days\n245.0000")
+    text = page.find_element("tag name", "body").text
+    assert any(f": {name}" in text for name in names.values()), text[-800:]
+
+
+def test_screenshot_of_the_segments_page(page):
+    _tab(page, "Segments")
+    _wait_for_text(page, "Suggested action")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    assert page.save_screenshot(str(SCREENSHOT))
+    with Image.open(SCREENSHOT) as shot:
+        assert shot.size[0] == 1400
+        # A rendered page, not a blank one: many distinct colours.
+        assert len(shot.convert("RGB").getcolors(maxcolors=1 << 20)) > 200
