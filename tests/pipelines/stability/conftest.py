@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from olist_segmentation.pipelines.modelling.segmenter import Segmenter
+from olist_segmentation.pipelines.modelling.segmenter import build_model
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
 SHIFT = pd.Timestamp("2017-11-01")
@@ -115,21 +116,22 @@ def make_model(
     features: tuple[str, ...] = ("monetary", "frequency", "recency_days"),
     log_features: tuple[str, ...] = ("monetary",),
     **kmeans_params,
-) -> Segmenter:
+) -> Pipeline:
     """An unfitted KMeans segmentation model, as the modelling pipeline builds it
     (two clusters unless ``kmeans_params`` say otherwise)."""
-    return Segmenter(
-        "kmeans",
+    return build_model(
+        algorithm="kmeans",
         params={"n_clusters": 2, **kmeans_params},
         features=list(features),
         log_features=list(log_features),
-        scaler="standard",
+        transform="log_standard",
         seed=42,
+        fit_sample_size=None,
     )
 
 
 @pytest.fixture
-def kmeans_model() -> Segmenter:
+def kmeans_model() -> Pipeline:
     """An unfitted two-cluster KMeans model on spending, frequency and recency."""
     return make_model()
 

@@ -9,6 +9,7 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
+from olist_segmentation.pipelines.modelling.model_ops import n_segments
 from olist_segmentation.pipelines.stability import create_pipeline, snapshots
 
 from .conftest import SHIFT
@@ -74,4 +75,4 @@ def test_stability_pipeline_end_to_end(
     names = [t.name for t in outputs["stability_ari_plot"].load().data]
     assert "persons known at T0 (median)" in names
     reference = outputs["stability_reference_model"].load()
-    assert reference.n_clusters_ == 2
+    assert n_segments(reference) == 2
