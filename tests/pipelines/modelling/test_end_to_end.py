@@ -49,7 +49,7 @@ def test_selection_model_and_segments_agree(trained_project):  # noqa: F811
     model = load_dataset(trained_project, "segmentation_model")
     selected = load_dataset(trained_project, "selected_model")
     model_input = load_dataset(trained_project, "model_input")
-    training = load_dataset(trained_project, "training_segments")
+    segments = load_dataset(trained_project, "customer_segments")
 
     assert set(candidates["algorithm"]) == {"kmeans", "gmm", "dbscan", "hdbscan"}
     assert sorted(ranked["candidate_id"]) == sorted(candidates["candidate_id"])
@@ -63,7 +63,7 @@ def test_selection_model_and_segments_agree(trained_project):  # noqa: F811
     # the persisted model is the selected one refitted on every person
     assert selected.get_params(deep=False).keys() == model.get_params(deep=False).keys()
     labels = model.predict(model_input)
-    np.testing.assert_array_equal(training["segment"], labels)
+    np.testing.assert_array_equal(segments["segment"], labels)  # model_input order
     np.testing.assert_array_equal(
         clone(selected).fit(model_input).predict(model_input), labels
     )
