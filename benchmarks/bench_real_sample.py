@@ -22,48 +22,24 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from common import ENV, ROOT, make_project
+from common import ROOT, kedro_run, make_project
 
 from tests.integration.project_data import load_dataset
 
 REAL_SAMPLE = ROOT.parent / "shared" / "olist_real_sample"
 RESULTS = ROOT / "benchmarks" / "results" / "real_sample.json"
-KEDRO = str(Path(sys.executable).with_name("kedro"))
 # Files keyed by order (drawn with their orders); the rest are reference tables.
 BY_ORDER = {
     "olist_order_items_dataset.csv": "order_id",
     "olist_order_payments_dataset.csv": "order_id",
     "olist_order_reviews_dataset.csv": "order_id",
 }
-
-
-def run(project: Path, log_name: str, *args: str) -> float:
-    """``kedro run *args`` in ``project``; its wall time. Fails loudly on error."""
-    start = time.perf_counter()
-    log = project / f"{log_name}.log"
-    with log.open("w") as out:
-        done = subprocess.run(
-            [KEDRO, "run", *args],
-            check=False,
-            cwd=project,
-            env=ENV,
-            stdout=out,
-            stderr=out,
-        )
-    if done.returncode != 0:
-        raise SystemExit(
-            f"kedro run {' '.join(args)} failed in {project}:\n{log.read_text()[-4000:]}"
-        )
-    return round(time.perf_counter() - start, 1)
 
 
 def project_with(raw: Path, folder: Path) -> Path:
@@ -185,8 +161,8 @@ def measure(work: Path, seed: int) -> dict[str, Any]:
         "command": "python benchmarks/bench_real_sample.py",
     }
     whole = project_with(REAL_SAMPLE, work / "whole")
-    result["whole"] = {"seconds": run(whole, "default")} | figures(whole)
-    window = run(
+    result["whole"] = {"seconds": kedro_run(whole, "default")} | figures(whole)
+    window = kedro_run(
         whole, "window", "--pipelines=stability", "--params=stability.window_days=365"
     )
     result["whole_trailing_12_months"] = {"seconds": window} | stability_figures(
@@ -197,7 +173,7 @@ def measure(work: Path, seed: int) -> dict[str, Any]:
         project = project_with(write_raw(files, work / f"{label}_raw"), work / label)
         result[label] = {
             "orders": len(files["olist_orders_dataset.csv"]),
-            "seconds": run(project, "default"),
+            "seconds": kedro_run(project, "default"),
         } | figures(project)
     a, b = (result[h]["stability"] for h in ("half_a", "half_b"))
     result["halves_agree"] = {

@@ -30,22 +30,18 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import ENV, ROOT, make_project
+from common import ROOT, kedro_run, make_project
 from scipy.stats import ks_2samp
 
 from olist_segmentation.pipelines.feature_engineering.nodes import FEATURE_COLUMNS
 
 REAL_SAMPLE = ROOT.parent / "shared" / "olist_real_sample"
 RESULTS = ROOT / "benchmarks" / "results"
-KEDRO = str(Path(sys.executable).with_name("kedro"))
 THIN_SEED = 20181017
 TARGETS = {
     "ks_max": 0.1,
@@ -65,24 +61,6 @@ WHOLE_FILES = (
     "olist_geolocation_dataset.csv",
     "product_category_name_translation.csv",
 )
-
-
-def kedro(project: Path, *args: str) -> float:
-    """``kedro <args>`` in ``project``; its wall clock in seconds."""
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [KEDRO, *args],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"kedro {' '.join(args)} in {project}:\n{proc.stderr[-4000:]}"
-        )
-    return time.perf_counter() - started
 
 
 def read_raw(path: Path) -> pd.DataFrame:
@@ -201,7 +179,9 @@ def prepare(work: Path) -> tuple[Path, Path, dict]:
     for path in REAL_SAMPLE.glob("*.csv"):
         shutil.copy2(path, real / "data" / "01_raw" / path.name)
     full = make_project(work / "synthetic_full")
-    timings = {"synthetic_generation_s": kedro(full, "run", "--pipelines=synthetic")}
+    timings = {
+        "synthetic_generation_s": kedro_run(full, "synthetic", "--pipelines=synthetic")
+    }
     synthetic = make_project(work / "synthetic")
     n_delivered = int(
         (
@@ -228,8 +208,8 @@ def main() -> None:
         work = args.workdir or Path(tmp)
         real, synthetic, results = prepare(work)
         for name, project in (("real", real), ("synthetic", synthetic)):
-            results["timings"][f"{name}_features_s"] = kedro(
-                project, "run", "--pipelines=data_engineering,feature_engineering"
+            results["timings"][f"{name}_features_s"] = kedro_run(
+                project, "features", "--pipelines=data_engineering,feature_engineering"
             )
         real_f, synth_f = features(real), features(synthetic)
         results["persons"] = {"real": len(real_f), "synthetic": len(synth_f)}
@@ -237,7 +217,9 @@ def main() -> None:
         if not args.features_only:
             results["segmentation"] = {}
             for name, project in (("real", real), ("synthetic", synthetic)):
-                results["timings"][f"{name}_default_run_s"] = kedro(project, "run")
+                results["timings"][f"{name}_default_run_s"] = kedro_run(
+                    project, "default"
+                )
                 results["segmentation"][name] = segmentation(project)
     results = {
         "data": {

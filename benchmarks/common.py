@@ -8,7 +8,9 @@ never in the real ``data/`` folder.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,4 +26,28 @@ ENV = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
 }
 
-__all__ = ["ENV", "ROOT", "make_project"]
+KEDRO = str(Path(sys.executable).with_name("kedro"))
+
+
+def kedro_run(project: Path, log_name: str, *args: str) -> float:
+    """``kedro run *args`` in ``project``, logged to ``<project>/<log_name>.log``;
+    its wall time in seconds. Stops the benchmark with the log's end on failure."""
+    start = time.perf_counter()
+    log = project / f"{log_name}.log"
+    with log.open("w") as out:
+        done = subprocess.run(
+            [KEDRO, "run", *args],
+            check=False,
+            cwd=project,
+            env=ENV,
+            stdout=out,
+            stderr=out,
+        )
+    if done.returncode != 0:
+        raise SystemExit(
+            f"kedro run {' '.join(args)} failed in {project}:\n{log.read_text()[-4000:]}"
+        )
+    return round(time.perf_counter() - start, 1)
+
+
+__all__ = ["ENV", "KEDRO", "ROOT", "kedro_run", "make_project"]
