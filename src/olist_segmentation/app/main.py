@@ -24,9 +24,8 @@ from olist_segmentation.app.views import (
     share_over_time,
     synthetic_warning,
 )
+from olist_segmentation.pipelines.feature_engineering.nodes import PAYMENT_TYPES
 from olist_segmentation.serving.run import ServedRun, ServedRunMissing, load_served_run
-
-PAYMENT_TYPES = ("credit_card", "boleto", "voucher", "debit_card")
 
 
 def _args() -> argparse.Namespace:

@@ -3,8 +3,8 @@
 The raw tables reach the nodes validated: the catalog runs their pandera
 contract on load (``validation.RawTableValidator``). Each node is a thin, pure
 function over the helpers of this package (``validation``, ``clean``, ``rekey``,
-``geo``, ``primary``, ``rules``); the
-partial data-quality reports they return are merged by
+``geo``, ``rules``); the primary tables are built by ``primary``'s functions, which
+are nodes themselves. The partial data-quality reports are merged by
 ``build_data_quality_report``.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import clean, geo, primary
+from . import clean, geo
 from .params import DataEngineeringParams
 from .rekey import rekey
 from .rules import (
@@ -181,44 +181,6 @@ def geolocate_parties(
             int((source == "none").sum()),
         )
     return located["customer"], located["seller"], rule_counts(counts)
-
-
-def build_primary_order_items(
-    order_items: pd.DataFrame,
-    products: pd.DataFrame,
-    located_sellers: pd.DataFrame,
-    located_customers: pd.DataFrame,
-    orders: pd.DataFrame,
-) -> pd.DataFrame:
-    """``primary_order_items``: one row per item with category, seller point, distance."""
-    return primary.build_order_items(
-        order_items, products, located_sellers, located_customers, orders
-    )
-
-
-def build_primary_orders(
-    orders: pd.DataFrame,
-    located_customers: pd.DataFrame,
-    primary_order_items: pd.DataFrame,
-    order_payments: pd.DataFrame,
-    order_reviews: pd.DataFrame,
-) -> pd.DataFrame:
-    """``primary_orders``: one row per order, every status."""
-    return primary.build_orders(
-        orders, located_customers, primary_order_items, order_payments, order_reviews
-    )
-
-
-def build_primary_reviews(order_reviews: pd.DataFrame) -> pd.DataFrame:
-    """``primary_reviews``: one row per review (order_key, review_score, review_ts)."""
-    return primary.build_reviews(order_reviews)
-
-
-def build_primary_persons(
-    located_customers: pd.DataFrame, orders: pd.DataFrame
-) -> pd.DataFrame:
-    """``primary_persons``: one row per person (customer_unique_id)."""
-    return primary.build_persons(located_customers, orders)
 
 
 def build_data_quality_report(

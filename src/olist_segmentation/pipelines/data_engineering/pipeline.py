@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
+from . import primary
 from .nodes import (
     CLEANED_TABLES,
     build_data_quality_report,
-    build_primary_order_items,
-    build_primary_orders,
-    build_primary_persons,
-    build_primary_reviews,
     clean_tables,
     geolocate_parties,
     locate_zip_prefixes,
@@ -69,7 +66,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 tags=["geolocate"],
             ),
             Node(
-                func=build_primary_order_items,
+                func=primary.build_order_items,
                 inputs=[
                     "keyed_order_items",
                     "keyed_products",
@@ -82,7 +79,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 tags=["primary"],
             ),
             Node(
-                func=build_primary_orders,
+                func=primary.build_orders,
                 inputs=[
                     "keyed_orders",
                     "located_customers",
@@ -95,14 +92,14 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 tags=["primary"],
             ),
             Node(
-                func=build_primary_reviews,
+                func=primary.build_reviews,
                 inputs="keyed_order_reviews",
                 outputs="primary_reviews",
                 name="build_primary_reviews",
                 tags=["primary"],
             ),
             Node(
-                func=build_primary_persons,
+                func=primary.build_persons,
                 inputs=["located_customers", "keyed_orders"],
                 outputs="primary_persons",
                 name="build_primary_persons",
