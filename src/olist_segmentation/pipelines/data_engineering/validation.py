@@ -27,7 +27,7 @@ import pandera.pandas as pa
 from kedro.validation import CheckFailure, DataValidationError
 
 from .hexid import hex_words, rank_ids
-from .schema import SCHEMAS, TIMESTAMP_FORMAT, TableSchema, numbers
+from .schema import SCHEMAS, TableSchema, parsed
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,9 @@ class RawTableValidator:
                 [Violation(self.schema.file, "(all)", "at least one data row", 0)]
             )
         try:
-            self.contract.validate(data, lazy=True)
+            # inplace: no copy of the frame (the contract coerces nothing), so the
+            # parse node finds the columns parsed by the checks.
+            self.contract.validate(data, lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
             raise RawDataError(
                 _violations(data, self.schema, exc.failure_cases)
@@ -206,11 +208,10 @@ def pad_zip_prefixes(text: pd.Series) -> tuple[pd.Series, int]:
 
 def _typed(text: pd.Series, kind: str, nullable: bool) -> pd.Series:
     if kind in ("int", "float"):
-        values = numbers(text)
+        values = parsed(text, "number")
         return values.astype("int64") if kind == "int" and not nullable else values
     if kind == "timestamp":
-        stamps = pd.to_datetime(text, format=TIMESTAMP_FORMAT)
-        return stamps.astype("datetime64[ns]")
+        return parsed(text, "timestamp").astype("datetime64[ns]")
     return text.astype("str")
 
 
