@@ -120,11 +120,12 @@ def parsed(text: pd.Series, kind: str) -> pd.Series:
 def _check(rule: str, valid: Callable[[pd.Series], pd.Series]) -> pa.Check:
     """A check of one rule; missing values pass it (nullability is its own rule),
     and pandera hands it the whole column, as parsed once by ``parsed``."""
-    return pa.Check(
-        lambda text: valid(text).fillna(False).astype(bool) | text.isna(),
-        name=rule,
-        ignore_na=False,
-    )
+
+    def check(text: pd.Series) -> pd.Series:
+        passed = valid(text).fillna(False).astype(bool)
+        return passed | text.isna() if text.hasnans else passed
+
+    return pa.Check(check, name=rule, ignore_na=False)
 
 
 def _number(kind: str) -> pa.Check:
