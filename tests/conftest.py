@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,25 @@ def copy_project(target: Path) -> Path:
     for layer in LAYERS:
         (target / "data" / layer).mkdir(parents=True, exist_ok=True)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _no_mlflow_run_left_active():
+    """Leave no MLflow state of a test's in-process ``KedroSession`` to the next one.
+
+    kedro-mlflow's hook is one object for the whole process. A session that fails
+    before its first node leaves the hook's run active on mlflow's stack (the next
+    session then takes that run's tracking URI instead of its own ``mlflow.yml``),
+    and the hook keeps the last ``run_id`` it started, which it reopens at every
+    node of a later session whose pipeline has tracking disabled (``synthetic``).
+    """
+    yield
+    mlflow = sys.modules.get("mlflow")
+    while mlflow is not None and mlflow.active_run():
+        mlflow.end_run()
+    hook = sys.modules.get("kedro_mlflow.framework.hooks.mlflow_hook")
+    if hook is not None:
+        hook.mlflow_hook.run_id = None
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from kedro.pipeline import Pipeline
 
 # params:<key> -> "module:callable" that builds the typed parameters of <key>.
 PARAMETER_PARSERS = {
-    "synthetic": "olist_segmentation.pipelines.synthetic.nodes:SyntheticParams.from_dict",
     "modelling": "olist_segmentation.pipelines.modelling.params:ModellingParams.from_dict",
     "stability": "olist_segmentation.pipelines.stability.params:StabilityParams.from_dict",
     "reporting": "olist_segmentation.pipelines.reporting.nodes:ReportingParams.from_dict",

@@ -10,6 +10,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 
 from olist_segmentation.pipelines.synthetic import create_pipeline
+from olist_segmentation.pipelines.synthetic.params import SyntheticParams
 
 PARAMS_FILE = Path(__file__).resolve().parents[3] / "conf/base/parameters_synthetic.yml"
 RAW = (
@@ -36,7 +37,9 @@ def generate(**overrides) -> dict:
     """Run the whole pipeline on an in-memory catalog; the raw tables by name."""
     catalog = DataCatalog(
         datasets={
-            "params:synthetic": MemoryDataset(synthetic_params(**overrides)),
+            "params:synthetic": MemoryDataset(
+                SyntheticParams.model_validate(synthetic_params(**overrides))
+            ),
             **{name: MemoryDataset(copy_mode="assign") for name in RAW},
         }
     )

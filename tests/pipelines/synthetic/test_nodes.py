@@ -10,9 +10,14 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from kedro.framework.session import KedroSession
+from kedro.framework.startup import bootstrap_project
+from pydantic import ValidationError
 
-from olist_segmentation.pipelines.synthetic import nodes
 from olist_segmentation.pipelines.synthetic import reference as ref
+from olist_segmentation.pipelines.synthetic.draws import hex_ids
+from olist_segmentation.pipelines.synthetic.params import SyntheticParams
+from tests.conftest import copy_project
 
 from .conftest import generate, synthetic_params
 
@@ -258,21 +263,62 @@ def test_every_order_has_a_payment_but_one_and_some_lack_items(raw):
     assert (without_items["order_status"] != "delivered").all()
 
 
-def test_personas_cover_every_person_and_shift(raw):
-    truth = raw["synthetic_personas"]
-    people = set(raw["raw_customers"]["customer_unique_id"])
-    assert set(truth["customer_unique_id"]) == people and truth.shape[0] == len(people)
-    assert set(truth["persona"]) == set(synthetic_params()["personas"])
-    first = (
+def _first_purchases(raw: dict) -> pd.Series:
+    return (
         raw["raw_customers"]
         .merge(raw["raw_orders"], on="customer_id")
         .groupby("customer_unique_id")["order_purchase_timestamp"]
         .min()
     )
-    merged = truth.set_index("customer_unique_id").join(first)
+
+
+def test_personas_cover_every_person_and_shift(raw):
+    truth = raw["synthetic_personas"]
+    people = set(raw["raw_customers"]["customer_unique_id"])
+    assert set(truth["customer_unique_id"]) == people and truth.shape[0] == len(people)
+    assert set(truth["persona"]) == set(synthetic_params()["personas"])
+    merged = truth.set_index("customer_unique_id").join(_first_purchases(raw))
     after = merged["order_purchase_timestamp"] >= "2018-02-01"
-    remote = merged["persona"] == "remote_unhappy"
-    assert remote[after].mean() > 3 * remote[~after].mean()
+    business = merged["persona"] == "business_boleto"
+    # The planted shift: a persona that did not exist before the shift date.
+    assert business[~after].sum() == 0 and business[after].mean() > 0.05
+
+
+def _delivered(raw: dict) -> pd.DataFrame:
+    """Delivered orders with delay, state, value and instalments."""
+    orders = raw["raw_orders"].assign(delay=_delays(raw)).dropna(subset=["delay"])
+    payments = raw["raw_order_payments"].astype({"payment_installments": int})
+    items = raw["raw_order_items"].astype({"price": float, "freight_value": float})
+    value = items.groupby("order_id")[["price", "freight_value"]].sum().sum(axis=1)
+    return (
+        orders.merge(raw["raw_customers"], on="customer_id")
+        .merge(value.rename("value"), left_on="order_id", right_index=True)
+        .merge(
+            payments.groupby("order_id")["payment_installments"].max(),
+            left_on="order_id",
+            right_index=True,
+        )
+    )
+
+
+def test_late_deliveries_follow_the_calendar_and_the_distance(raw):
+    orders = _delivered(raw)
+    late = orders["delay"] > 0
+    month = orders["order_purchase_timestamp"].str[:7]
+    assert 0.05 < late.mean() < 0.11  # real: about 8%
+    unrest = late[month.isin(["2018-02", "2018-03"])].mean()
+    calm = late[month.isin(["2017-05", "2017-06", "2017-07", "2017-08"])].mean()
+    assert unrest > 2.5 * calm
+    far = orders["customer_state"].map(lambda s: ref.STATES[s]["far"])
+    assert late[far].mean() > 1.4 * late[~far].mean()
+    assert 0.07 < far.mean() < 0.16  # real: about 11% of customers
+
+
+def test_instalments_grow_with_the_order_value(raw):
+    orders = _delivered(raw)
+    quartile = pd.qcut(orders["value"], 4, labels=False)
+    means = orders.groupby(quartile)["payment_installments"].mean()
+    assert means.is_monotonic_increasing and means[3] > 2 * means[0]
 
 
 def test_same_seed_same_data_other_seed_other_data():
@@ -284,12 +330,30 @@ def test_same_seed_same_data_other_seed_other_data():
 
 
 def test_typos_in_parameters_fail_early():
-    with pytest.raises(ValueError, match=r"unknown key\(s\)"):
-        nodes.SyntheticParams.from_dict(synthetic_params(scael=1.0))
-    with pytest.raises(ValueError, match="scale must be > 0"):
-        nodes.SyntheticParams.from_dict(synthetic_params(scale=0))
+    with pytest.raises(ValidationError, match="scael"):
+        SyntheticParams.model_validate(synthetic_params(scael=1.0))
+    with pytest.raises(ValidationError, match="scale"):
+        SyntheticParams.model_validate(synthetic_params(scale=0))
+    personas = synthetic_params()["personas"]
+    personas["big_ticket"] = {**personas["big_ticket"], "payment_mix": {"pix": 1.0}}
+    with pytest.raises(ValidationError, match="big_ticket.payment_mix"):
+        SyntheticParams.model_validate(synthetic_params(personas=personas))
+
+
+@pytest.mark.slow
+def test_a_typo_in_the_parameters_file_stops_the_run_before_any_node(tmp_path):
+    project = copy_project(tmp_path / "project")
+    params_file = project / "conf" / "base" / "parameters_synthetic.yml"
+    params_file.write_text(
+        params_file.read_text().replace("  scale: 1.0", "  scael: 1.0")
+    )
+    bootstrap_project(project)
+    with KedroSession.create(project_path=project) as session:
+        with pytest.raises(Exception, match="scael"):
+            session.run(pipeline_names=["synthetic"])
+    assert not any((project / "data" / "01_raw").glob("*.csv"))
 
 
 def test_hex_ids_are_distinct():
-    ids = nodes._hex_ids(np.random.default_rng(0), 50_000)
+    ids = hex_ids(np.random.default_rng(0), 50_000)
     assert len(set(ids)) == 50_000 and all(HEX32.match(i) for i in ids[:100])

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from . import nodes
+from .catalogue import generate_catalogue
+from .customers import generate_customers
+from .geography import generate_geography
+from .orders import format_orders, simulate_orders
+from .payments import generate_payments
+from .reviews import generate_reviews
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -13,13 +18,13 @@ def create_pipeline(**kwargs) -> Pipeline:
     return Pipeline(
         [
             Node(
-                func=nodes.generate_geography,
+                func=generate_geography,
                 inputs=params,
                 outputs=["synthetic_zip_prefixes", "raw_geolocation"],
                 name="generate_geography",
             ),
             Node(
-                func=nodes.generate_catalogue,
+                func=generate_catalogue,
                 inputs=["synthetic_zip_prefixes", params],
                 outputs=[
                     "synthetic_sellers",
@@ -31,7 +36,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="generate_catalogue",
             ),
             Node(
-                func=nodes.generate_customers,
+                func=generate_customers,
                 inputs=["synthetic_zip_prefixes", params],
                 outputs=[
                     "synthetic_persons",
@@ -41,20 +46,20 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="generate_customers",
             ),
             Node(
-                func=nodes.simulate_orders,
+                func=simulate_orders,
                 inputs={
                     "persons": "synthetic_persons",
                     "orders": "synthetic_order_times",
                     "zips": "synthetic_zip_prefixes",
                     "sellers": "synthetic_sellers",
                     "products": "synthetic_products",
-                    "raw_params": params,
+                    "params": params,
                 },
                 outputs=["synthetic_orders", "raw_order_items"],
                 name="simulate_orders",
             ),
             Node(
-                func=nodes.format_orders,
+                func=format_orders,
                 inputs=[
                     "synthetic_orders",
                     "synthetic_persons",
@@ -65,13 +70,13 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="format_orders",
             ),
             Node(
-                func=nodes.generate_payments,
+                func=generate_payments,
                 inputs=["synthetic_orders", params],
                 outputs="raw_order_payments",
                 name="generate_payments",
             ),
             Node(
-                func=nodes.generate_reviews,
+                func=generate_reviews,
                 inputs=["synthetic_orders", params],
                 outputs="raw_order_reviews",
                 name="generate_reviews",
