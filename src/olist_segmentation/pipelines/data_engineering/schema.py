@@ -21,6 +21,8 @@ tables) are declared here and checked by the ``clean_tables`` node.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,9 +33,9 @@ import pandera.pandas as pa
 ColumnKind = Literal["id", "zip", "text", "code", "int", "float", "timestamp"]
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-TIMESTAMP_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}"
 # Any Olist timestamp outside this window is a corrupted value, not a real date.
-TIMESTAMP_WINDOW = "between 2000-01-01 and 2100-01-01"
+WINDOW = (pd.Timestamp("2000-01-01"), pd.Timestamp("2100-01-01"))
+TIMESTAMP_WINDOW = f"between {WINDOW[0].date()} and {WINDOW[1].date()}"
 ID_PATTERN = r"[0-9a-f]{32}"
 ZIP_PATTERN = r"[0-9]{1,5}"
 
@@ -81,57 +83,84 @@ STATES = (
 )
 
 
-def numbers(text: pd.Series) -> pd.Series:
-    """Text to float64, NaN where missing or unparseable (fast path through Arrow)."""
+# Parsed values of the text columns being validated, by (column array, kind):
+# the checks of a column and its parse node read the text once.
+_PARSED: dict[tuple[int, str], tuple[weakref.ref, pd.Series]] = {}
+
+
+def _parse(text: pd.Series, kind: str) -> pd.Series:
+    if kind == "timestamp":
+        return pd.to_datetime(text, format=TIMESTAMP_FORMAT, errors="coerce")
     try:
-        parsed = text.astype("float64[pyarrow]")
+        values = text.astype("float64[pyarrow]")
     except (ValueError, TypeError, ArithmeticError):
-        parsed = pd.to_numeric(text, errors="coerce")
+        values = pd.to_numeric(text, errors="coerce")
     return pd.Series(
-        parsed.to_numpy(dtype="float64", na_value=np.nan), index=text.index
+        values.to_numpy(dtype="float64", na_value=np.nan), index=text.index
     )
 
 
-def _matches(pattern: str, rule: str) -> pa.Check:
-    return pa.Check(
-        lambda text: text.str.fullmatch(pattern).fillna(False).astype(bool), name=rule
+def parsed(text: pd.Series, kind: str) -> pd.Series:
+    """Numbers (``kind`` "number", float64) or timestamps ("timestamp") of a text
+    column, NaN/NaT where missing or unparseable; parsed once while the column
+    lives (Arrow casts, one ``to_datetime`` with the fixed format)."""
+    array = text.array
+    key = (id(array), kind)
+    hit = _PARSED.get(key)
+    if hit is not None and hit[0]() is array and hit[1].index.equals(text.index):
+        return hit[1]
+    values = _parse(text, kind)
+    _PARSED[key] = (
+        weakref.ref(array, lambda _, key=key: _PARSED.pop(key, None)),
+        values,
     )
+    return values
+
+
+def _check(rule: str, valid: Callable[[pd.Series], pd.Series]) -> pa.Check:
+    """A check of one rule; missing values pass it (nullability is its own rule),
+    and pandera hands it the whole column, as parsed once by ``parsed``."""
+
+    def check(text: pd.Series) -> pd.Series:
+        passed = valid(text).fillna(False).astype(bool)
+        return passed | text.isna() if text.hasnans else passed
+
+    return pa.Check(check, name=rule, ignore_na=False)
 
 
 def _number(kind: str) -> pa.Check:
     def valid(text: pd.Series) -> pd.Series:
-        values = numbers(text)
+        values = parsed(text, "number")
         ok = np.isfinite(values)
         return ok & (values == np.floor(values)) if kind == "int" else ok
 
-    return pa.Check(valid, name="integer" if kind == "int" else "number")
+    return _check("integer" if kind == "int" else "number", valid)
 
 
 def _bound(name: str, low: float | None, high: float | None) -> list[pa.Check]:
     checks = []
     if low is not None:
         checks.append(
-            pa.Check(lambda text: ~(numbers(text) < low), name=f"{name} >= {low:g}")
+            _check(f"{name} >= {low:g}", lambda text: ~(parsed(text, "number") < low))
         )
     if high is not None:
         checks.append(
-            pa.Check(lambda text: ~(numbers(text) > high), name=f"{name} <= {high:g}")
+            _check(f"{name} <= {high:g}", lambda text: ~(parsed(text, "number") > high))
         )
     return checks
 
 
 def _timestamp_checks() -> list[pa.Check]:
-    def valid(text: pd.Series) -> pd.Series:
-        return pd.to_datetime(text, format=TIMESTAMP_FORMAT, errors="coerce").notna()
-
     def in_window(text: pd.Series) -> pd.Series:
-        # Among well-shaped values, the window [2000, 2100) is the years 20xx.
-        shaped = text.str.fullmatch(TIMESTAMP_SHAPE).fillna(False).astype(bool)
-        return ~shaped | text.str.startswith("20").fillna(False).astype(bool)
+        stamps = parsed(text, "timestamp")
+        return stamps.isna() | ((stamps >= WINDOW[0]) & (stamps < WINDOW[1]))
 
     return [
-        pa.Check(valid, name="timestamp YYYY-MM-DD HH:MM:SS"),
-        pa.Check(in_window, name=TIMESTAMP_WINDOW),
+        _check(
+            "timestamp YYYY-MM-DD HH:MM:SS",
+            lambda text: parsed(text, "timestamp").notna(),
+        ),
+        _check(TIMESTAMP_WINDOW, in_window),
     ]
 
 
@@ -148,16 +177,20 @@ def column(  # noqa: PLR0913
     """One declared column of raw text: its rules as pandera checks, its kind."""
     checks: list[pa.Check] = []
     if kind == "id":
-        checks.append(_matches(ID_PATTERN, "32-hex lowercase id"))
+        checks.append(
+            _check("32-hex lowercase id", lambda text: text.str.fullmatch(ID_PATTERN))
+        )
     elif kind == "zip":
-        checks.append(_matches(ZIP_PATTERN, "5-digit zip prefix"))
+        checks.append(
+            _check("5-digit zip prefix", lambda text: text.str.fullmatch(ZIP_PATTERN))
+        )
     elif kind in ("int", "float"):
         checks += [_number(kind), *_bound(name, low, high)]
     elif kind == "timestamp":
         checks += _timestamp_checks()
     if allowed:
         checks.append(
-            pa.Check(lambda text: text.isin(allowed), name=f"one of {list(allowed)}")
+            _check(f"one of {list(allowed)}", lambda text: text.isin(allowed))
         )
     return pa.Column(
         None,
