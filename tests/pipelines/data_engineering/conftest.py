@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +101,19 @@ def run_project(
             catalog[name] = MemoryDataset(value, copy_mode="deepcopy")
     SequentialRunner().run(pipeline, catalog)
     return catalog
+
+
+KEDRO = str(Path(sys.executable).with_name("kedro"))
+
+
+def kedro_run(project: Path) -> subprocess.CompletedProcess:
+    """``kedro run --pipelines=data_engineering`` in ``project``, as a user runs it."""
+    return subprocess.run(
+        [KEDRO, "run", "--pipelines=data_engineering"],
+        cwd=project,
+        env={**os.environ, "COLUMNS": "300", "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

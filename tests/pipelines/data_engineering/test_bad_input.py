@@ -10,10 +10,7 @@ and the rule, and leave the earlier versioned outputs untouched.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,11 +23,11 @@ from kedro.io.core import DatasetError
 from olist_segmentation.pipelines.data_engineering.validation import RawDataError
 from tests.conftest import copy_project
 
+from .conftest import kedro_run
 from .tiny_raw import hex_id, tiny_raw_tables, write_raw_csvs
 
 pytestmark = pytest.mark.slow
 
-KEDRO = str(Path(sys.executable).with_name("kedro"))
 RAW = Path("data/01_raw")
 REPORT = Path("data/08_reporting/data_quality_report.json")
 PRIMARY = Path("data/03_primary")
@@ -378,19 +375,6 @@ def test_undeclared_column_is_ignored_and_counted(tiny_project):
     sellers = latest_report(tiny_project)["tables"]["olist_sellers_dataset.csv"]
     assert sellers["rows_kept"] == 2
     assert sellers["rules"]["undeclared_columns_ignored"]["count"] == 1
-
-
-def kedro_run(project: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1"}
-    return subprocess.run(
-        [KEDRO, "run", "--pipelines=data_engineering"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -24,12 +21,11 @@ from olist_segmentation.pipelines.data_engineering import create_pipeline
 from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from tests.conftest import PROJECT_ROOT
 
-from .conftest import run_project
+from .conftest import kedro_run, run_project
 from .tiny_raw import tiny_raw_tables, write_raw_csvs
 
 RAW = Path("data/01_raw")
 REAL_SAMPLE = PROJECT_ROOT.parent / "shared" / "olist_real_sample"
-KEDRO = str(Path(sys.executable).with_name("kedro"))
 PRIMARY = ("primary_orders", "primary_order_items", "primary_persons", "id_map")
 
 
@@ -112,15 +108,7 @@ def resaved_real_sample(project_copy: Path) -> Path:
 
 @pytest.mark.slow
 def test_kedro_run_repairs_the_pandas_resaved_real_sample(resaved_real_sample):
-    done = subprocess.run(
-        [KEDRO, "run", "--pipelines=data_engineering"],
-        cwd=resaved_real_sample,
-        env={**os.environ, "COLUMNS": "300", "NO_COLOR": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = kedro_run(resaved_real_sample)
     assert done.returncode == 0, done.stderr[-3000:]
     (version,) = (
         resaved_real_sample / "data/08_reporting/data_quality_report.json"
