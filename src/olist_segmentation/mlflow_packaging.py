@@ -7,11 +7,11 @@ that completed, kedro-mlflow's hook logs the inference pipeline (validate rows -
 assign -> name) with its fitted artifacts as one MLflow pyfunc model, registered
 under :data:`REGISTERED_MODEL_NAME`, so that
 ``mlflow.pyfunc.load_model(uri).predict(feature_rows)`` returns segment ids and
-names. A plain ``kedro run`` (``__default__``) runs neither these copies nor the
-packaging: it registers nothing. The training run logs, as artifacts under :data:`RUN_ARTIFACT_PATH`, this
-run's copies of :data:`RUN_ARTIFACTS` (``conf/base/catalog_mlflow.yml``): the
-scoring service and the app read the registered version and these, never "the
-latest" of each versioned dataset, so they always serve one complete run.
+names. The same run logs, as artifacts under :data:`RUN_ARTIFACT_PATH`, this run's
+copies of :data:`RUN_ARTIFACTS` (``conf/base/catalog_mlflow.yml``): the scoring
+service and the app read the registered version and these, never "the latest" of
+each versioned dataset, so they always serve one complete run. A plain ``kedro run``
+(``__default__``) has neither the copies nor the packaging: it registers nothing.
 """
 
 from __future__ import annotations
