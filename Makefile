@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11, pip and make:
 #   make run    set up .venv from requirements.lock, generate synthetic data if
-#               data/01_raw has no Olist CSVs, then `kedro run` (the default pipeline)
+#               data/01_raw has no Olist CSVs, then `kedro run --pipelines=training`
+#               (the default pipeline's work, with the model registered in MLflow)
 #   make test   ruff + the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
@@ -29,7 +30,7 @@ data: $(STAMP)
 	fi
 
 run: data
-	$(BIN)/kedro run
+	$(BIN)/kedro run --pipelines=training
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,7 +45,7 @@ viz: $(STAMP)
 mlflow-ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlflow.db --host 127.0.0.1
 
-# The front door, on the registered model of the last complete `make run` (docs/usage.md):
+# The front door, on the model registered by the last complete `make run` (docs/usage.md):
 #   make serve [HOST=127.0.0.1] [PORT=8000] [MODEL_VERSION=latest]
 #   make app   [HOST=127.0.0.1] [APP_PORT=8501] [MODEL_VERSION=latest]
 HOST ?= 127.0.0.1

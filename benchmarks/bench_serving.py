@@ -1,7 +1,8 @@
 """Latency and throughput of the scoring service, beside ``mlflow models serve``.
 
 Starts each server on 127.0.0.1 for the registered model of a project that has been
-run (``kedro run`` wrote ``mlflow.db``): the project's FastAPI service
+run (``kedro run --pipelines=training`` registered it in ``mlflow.db``): the
+project's FastAPI service
 (``python -m olist_segmentation.serving``, ``POST /score/features``) and MLflow's
 model server (``POST /invocations``, kedro-mlflow's ``KedroPipelineModel``). A
 bounded HTTP client (one keep-alive ``http.client`` connection per thread, a fixed

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from kedro.config import OmegaConfigLoader
-from kedro.framework.project import configure_project, pipelines
 from kedro.pipeline import Node, Pipeline
 from kedro_mlflow.pipeline.pipeline_ml import PipelineML
 from mlflow.exceptions import MlflowException
@@ -114,27 +113,6 @@ def test_run_artifacts_have_logged_catalog_entries():
         assert entry["artifact_path"] == RUN_ARTIFACT_PATH
         assert "versioned" not in entry["dataset"], name
         assert name in catalog, f"{name} is not a catalog entry"
-
-
-@pytest.fixture(scope="module")
-def project_pipelines():
-    configure_project("olist_segmentation")
-    return pipelines
-
-
-def test_registered_default_is_the_factory_pipeline_ml(project_pipelines):
-    default = project_pipelines["__default__"]
-    assert type(default) is PipelineML
-    assert default.inference.outputs() == {"predicted_segments"}
-    (snapshot,) = [n for n in default.nodes if n.name == "snapshot_run_for_serving"]
-    assert sorted(snapshot.inputs) == sorted(RUN_ARTIFACTS)
-
-
-def test_modelling_pipeline_stays_plain_for_partial_runs(project_pipelines):
-    modelling = project_pipelines["modelling"]
-    assert not isinstance(modelling, PipelineML)
-    gmm = modelling.filter(node_namespaces=["gmm"])
-    assert [n.name for n in gmm.nodes] == ["gmm.evaluate_candidates"]
 
 
 def test_valid_rows_pass_unchanged():

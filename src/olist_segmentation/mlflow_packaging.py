@@ -1,15 +1,17 @@
 """Package one complete run for MLflow: the inference half as a model, and what the
 front door serves beside it.
 
-``__default__`` is kedro-mlflow's ``pipeline_ml_factory(training=..., inference=...,
-input_name=...)``: at the end of a ``kedro run`` that completed, kedro-mlflow's hook
-logs the inference pipeline (validate rows -> assign -> name) with its fitted
-artifacts as one MLflow pyfunc model, registered under :data:`REGISTERED_MODEL_NAME`,
-so that ``mlflow.pyfunc.load_model(uri).predict(feature_rows)`` returns segment ids
-and names. The same run logs, as artifacts under :data:`RUN_ARTIFACT_PATH`, this
-run's copies of :data:`RUN_ARTIFACTS` (``conf/base/catalog_mlflow.yml``): the
-scoring service and the app read the registered version and these, never "the
-latest" of each versioned dataset, so they always serve one complete run.
+The ``training`` pipeline is kedro-mlflow's ``pipeline_ml_factory(training=...,
+inference=..., input_name=...)``: at the end of a ``kedro run --pipelines=training``
+that completed, kedro-mlflow's hook logs the inference pipeline (validate rows ->
+assign -> name) with its fitted artifacts as one MLflow pyfunc model, registered
+under :data:`REGISTERED_MODEL_NAME`, so that
+``mlflow.pyfunc.load_model(uri).predict(feature_rows)`` returns segment ids and
+names. The same run logs, as artifacts under :data:`RUN_ARTIFACT_PATH`, this run's
+copies of :data:`RUN_ARTIFACTS` (``conf/base/catalog_mlflow.yml``): the scoring
+service and the app read the registered version and these, never "the latest" of
+each versioned dataset, so they always serve one complete run. A plain ``kedro run``
+(``__default__``) has neither the copies nor the packaging: it registers nothing.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def inference_pipeline(modelling: Pipeline) -> Pipeline:
 
 
 def package_training(training: Pipeline, modelling: Pipeline) -> Pipeline:
-    """``training`` (the whole default run) plus the serving copies, bound with
+    """``training`` (the nodes of ``__default__``) plus the serving copies, bound with
     ``pipeline_ml_factory`` to the inference half of ``modelling``.
 
     Returns ``training`` unchanged (with a warning) when ``modelling`` has no

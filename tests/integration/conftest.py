@@ -1,5 +1,5 @@
-"""A project copy after a real ``kedro run`` on tiny synthetic data, shared by the
-notebook, MLflow and serving tests."""
+"""A project copy after a real ``kedro run --pipelines=training`` on tiny synthetic
+data, shared by the notebook, MLflow and serving tests."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ FAST = {
         }
     },
 }
-# One process, two sessions (each ``kedro`` start-up costs seconds): the default run
-# (tracked in MLflow), then a second fit of the model so that the versioned
-# modelling outputs have an earlier version.
+# One process, two sessions (each ``kedro`` start-up costs seconds): the training run
+# (tracked in MLflow, the model registered), then a second fit of the model so that
+# the versioned modelling outputs have an earlier version.
 RUNS = """
 import json
 import sys
@@ -47,7 +47,7 @@ from kedro.framework.startup import bootstrap_project
 project = Path.cwd()
 bootstrap_project(project)
 with KedroSession.create(project, runtime_params=json.loads(sys.argv[1])) as s:
-    s.run()
+    s.run(pipeline_names=["training"])
 # kedro-mlflow re-enters the run at every node and leaves it on mlflow's stack of
 # active runs: close it, or the next session in this process would log into it.
 while mlflow.active_run():
@@ -59,7 +59,8 @@ with KedroSession.create(project) as s:
 
 @pytest.fixture(scope="session")
 def trained_project(synthetic_project: Path, tmp_path_factory) -> Path:
-    """A copy of the tiny synthetic project after ``kedro run`` and a second model fit.
+    """A copy of the tiny synthetic project after ``kedro run --pipelines=training``
+    and a second model fit (``--pipelines=modelling``, registering nothing).
 
     MLflow records into ``<project>/mlflow.db`` and ``<project>/mlruns``.
     """

@@ -26,6 +26,22 @@ QUIET_ENV = {
     "MLFLOW_DISABLE_TELEMETRY": "true",
     "PYTHONWARNINGS": "ignore",
 }
+KEDRO = str(Path(sys.executable).parent / "kedro")
+
+
+def kedro(
+    project: Path, *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """``kedro *args`` in ``project`` as a user types it, output captured, not checked."""
+    return subprocess.run(
+        [KEDRO, *args],
+        cwd=project,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **QUIET_ENV},
+    )
 
 
 def _path_with_venv() -> str:

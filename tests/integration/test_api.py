@@ -530,7 +530,10 @@ def test_without_a_run_it_names_the_command_to_run_first(tmp_path):
     project = copy_project(tmp_path / "empty")
     done = _serve_and_fail(project)
     assert done.returncode != 0
-    assert "run `make run` (or `kedro run`) in the project first" in done.stderr
+    assert (
+        "run `make run` (or `kedro run --pipelines=training`) in the project first"
+        in done.stderr
+    )
     assert not (project / "mlflow.db").exists(), "the service created a store"
 
 

@@ -111,9 +111,10 @@ def test_segment_names_of_the_run_are_on_the_page(page, trained_project):
     names = load_dataset(
         trained_project, "segment_names", save_version_of(trained_project)
     )
-    text = page.find_element("tag name", "body").text
+    # Streamlit draws the cards one after another: wait for each, or fail after WAIT.
     for name in names.values():
-        assert name in text
+        _wait_for_text(page, name)
+    text = page.find_element("tag name", "body").text
     assert "Retraining:" in text
     assert "version 1" in text
 

@@ -1,4 +1,5 @@
-"""What ``kedro run`` leaves in MLflow, and the packaged model on rows it never saw."""
+"""What ``kedro run --pipelines=training`` leaves in MLflow, and the packaged model on
+rows it never saw."""
 
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ def client(trained_project) -> MlflowClient:
 
 
 @pytest.fixture(scope="module")
-def default_run(client):
+def training_run(client):
     experiment = client.get_experiment_by_name(EXPERIMENT)
     runs = client.search_runs(
-        [experiment.experiment_id], filter_string="tags.mlflow.runName = '__default__'"
+        [experiment.experiment_id], filter_string="tags.mlflow.runName = 'training'"
     )
     assert len(runs) == 1, "one MLflow run per `kedro run`"
     return runs[0]
@@ -41,35 +42,35 @@ def default_run(client):
 def test_one_finished_run_per_kedro_run(client):
     experiment = client.get_experiment_by_name(EXPERIMENT)
     runs = client.search_runs([experiment.experiment_id])
-    # `kedro run` then `kedro run --pipelines=modelling`
-    assert sorted(r.info.run_name for r in runs) == ["__default__", "modelling"]
+    # `kedro run --pipelines=training` then `kedro run --pipelines=modelling`
+    assert sorted(r.info.run_name for r in runs) == ["modelling", "training"]
     assert {r.info.status for r in runs} == {"FINISHED"}
 
 
-def test_run_logs_parameters_of_every_pipeline(default_run):
-    params = default_run.data.params
+def test_run_logs_parameters_of_every_pipeline(training_run):
+    params = training_run.data.params
     for pipeline in ("feature_engineering", "modelling", "stability"):
         assert any(k.startswith(pipeline) for k in params), (pipeline, sorted(params))
 
 
-def test_run_logs_every_candidates_metrics(trained_project, default_run):
+def test_run_logs_every_candidates_metrics(trained_project, training_run):
     candidates = load_dataset(trained_project, "candidates")
     assert set(candidates["algorithm"]) == {"kmeans", "gmm", "dbscan", "hdbscan"}
-    metrics = default_run.data.metrics
+    metrics = training_run.data.metrics
     for row in candidates.itertuples(index=False):
         assert metrics[f"candidates.{row.candidate_id}.n_clusters"] == row.n_clusters
         assert f"candidates.{row.candidate_id}.fit_seconds" in metrics
 
 
-def test_run_logs_the_selected_candidates_metrics(trained_project, default_run):
-    selected = [k for k in default_run.data.metrics if k.startswith("selected.")]
+def test_run_logs_the_selected_candidates_metrics(trained_project, training_run):
+    selected = [k for k in training_run.data.metrics if k.startswith("selected.")]
     assert {"selected.silhouette", "selected.n_clusters"} <= set(selected), selected
 
 
-def test_model_is_logged_and_registered(client, default_run):
+def test_model_is_logged_and_registered(client, training_run):
     versions = client.search_model_versions(f"name = '{REGISTERED_MODEL}'")
     assert len(versions) == 1
-    assert versions[0].run_id == default_run.info.run_id
+    assert versions[0].run_id == training_run.info.run_id
 
 
 def test_model_carries_only_this_runs_artifacts(trained_project, tmp_path):
@@ -89,14 +90,14 @@ def test_model_carries_only_this_runs_artifacts(trained_project, tmp_path):
     assert carried == ["segment_names.json", "segmentation_model.pkl"]
 
 
-def test_run_logs_what_the_front_door_serves(client, default_run):
-    listed = client.list_artifacts(default_run.info.run_id, RUN_ARTIFACT_PATH)
+def test_run_logs_what_the_front_door_serves(client, training_run):
+    listed = client.list_artifacts(training_run.info.run_id, RUN_ARTIFACT_PATH)
     stems = sorted(Path(a.path).stem for a in listed)
     assert stems == sorted((*RUN_ARTIFACTS, TRAINING_WINDOW))
 
 
 def test_logged_outputs_are_those_of_the_registering_run(
-    trained_project, default_run, tmp_path
+    trained_project, training_run, tmp_path
 ):
     import mlflow  # noqa: PLC0415
 
@@ -104,7 +105,7 @@ def test_logged_outputs_are_those_of_the_registering_run(
     mlflow.set_tracking_uri(tracking_uri(trained_project))
     folder = Path(
         mlflow.artifacts.download_artifacts(
-            run_id=default_run.info.run_id,
+            run_id=training_run.info.run_id,
             artifact_path=RUN_ARTIFACT_PATH,
             dst_path=str(tmp_path),
         )

@@ -7,16 +7,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT, copy_project
-from tests.integration.processes import QUIET_ENV
+from tests.integration.processes import kedro
 from tests.integration.project_data import load_dataset
 
 REAL_SAMPLE = PROJECT_ROOT.parent / "shared" / "olist_real_sample"
@@ -31,15 +28,7 @@ def real_run(tmp_path_factory) -> tuple[Path, str]:
     project = copy_project(tmp_path_factory.mktemp("real") / "project")
     for csv in REAL_SAMPLE.glob("*.csv"):
         shutil.copy2(csv, project / "data" / "01_raw" / csv.name)
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("kedro")), "run"],
-        cwd=project,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **QUIET_ENV},
-    )
+    done = kedro(project, "run")
     if done.returncode != 0:
         pytest.fail(f"kedro run on the real sample failed:\n{done.stderr[-8000:]}")
     versions = [

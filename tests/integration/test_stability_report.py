@@ -1,9 +1,10 @@
-"""End to end: stability and report outputs of the default run on tiny synthetic data.
+"""End to end: stability and report outputs of the training run on tiny synthetic data.
 
-Reuses the session's ``trained_project`` (one ``kedro run`` of every pipeline with the
-``FAST`` runtime parameters of ``conftest.py``, then a second fit of the model), so it
-adds no pipeline run. Outputs are compared within one run: the stability outputs
-exist once (the default run), and every other output is read at that run's version.
+Reuses the session's ``trained_project`` (one ``kedro run --pipelines=training`` with
+the ``FAST`` runtime parameters of ``conftest.py``, then a second fit of the model),
+so it adds no pipeline run. Outputs are compared within one run: the stability
+outputs exist once (the training run), and every other output is read at that run's
+version.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tests.integration.project_data import load_dataset
 
 
 def default_run_version(project) -> str:
-    """The save version of the default run: the only one with stability outputs."""
+    """The save version of the training run: the only one with stability outputs."""
     folder = project / "data/08_reporting/maintenance_recommendation.json"
     versions = [p.name for p in folder.iterdir()]
     assert len(versions) == 1, versions

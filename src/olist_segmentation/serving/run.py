@@ -31,7 +31,7 @@ from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segm
 
 logger = logging.getLogger(__name__)
 
-RUN_FIRST = "run `make run` (or `kedro run`) in the project first"
+RUN_FIRST = "run `make run` (or `kedro run --pipelines=training`) in the project first"
 
 
 class ServedRunMissing(RuntimeError):
