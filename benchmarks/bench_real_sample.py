@@ -11,10 +11,10 @@ Reads ``../shared/olist_real_sample`` (real data; see its README) and writes
 2. ``kedro run --pipelines=stability --params stability.window_days=365`` on the same
    copy: the same curve with 12-month trailing windows (the published set-up) instead
    of the cumulative history;
-3. the sample split into two disjoint halves by drawing orders at random (an order
-   with all its rows: customer, items, payments, reviews; persons follow their
-   orders, as a real sample is drawn), ``kedro run`` on each, and whether each
-   half's period lies inside the other's interval.
+3. for each of ``--draws`` seeds, the sample split into two disjoint halves by
+   drawing orders at random (an order with all its rows: customer, items, payments,
+   reviews; persons follow their orders, as a real sample is drawn), ``kedro run`` on
+   each, and whether each half's period lies inside the other's interval.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def stability_figures(rec: dict[str, Any]) -> dict[str, Any]:
         "retrain_period_interval_weeks",
         "censored",
         "schedule",
+        "caveat",
+        "origins",
         "ari_by_horizon",
         "ari_band_by_horizon",
         "ari_single_refit_by_horizon",
@@ -140,21 +142,52 @@ def inside(period: float | None, interval: list[float] | None) -> bool | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--seed", type=int, default=0, help="draw of the two halves")
+    parser.add_argument(
+        "--draws",
+        type=int,
+        nargs="+",
+        default=[0, 1, 2],
+        help="seeds of the draws of two halves",
+    )
     args = parser.parse_args()
     if not REAL_SAMPLE.is_dir():
         raise SystemExit(f"{REAL_SAMPLE} is absent: this benchmark needs real data")
     work = Path(tempfile.mkdtemp(prefix="bench_real_sample_"))
     try:
-        result = measure(work, args.seed)
+        result = measure(work, args.draws)
     finally:
         shutil.rmtree(work)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result["halves_agree"], indent=2))
+    print(json.dumps([d["agree"] for d in result["halves"]], indent=2))
 
 
-def measure(work: Path, seed: int) -> dict[str, Any]:
+def halves_of(work: Path, seed: int) -> dict[str, Any]:
+    """``kedro run`` on the two halves of draw ``seed``; their figures, and whether
+    each period lies inside the other's interval."""
+    found: dict[str, Any] = {"draw_seed": seed}
+    halves = split_by_orders(REAL_SAMPLE, seed)
+    for label, files in zip(("half_a", "half_b"), halves, strict=True):
+        name = f"draw{seed}_{label}"
+        project = project_with(write_raw(files, work / f"{name}_raw"), work / name)
+        found[label] = {
+            "orders": len(files["olist_orders_dataset.csv"]),
+            "seconds": kedro_run(project, "default"),
+        } | figures(project)
+    a, b = (found[h]["stability"] for h in ("half_a", "half_b"))
+    found["agree"] = {
+        "draw_seed": seed,
+        "a_period_in_b_interval": inside(
+            a["retrain_period_weeks"], b["retrain_period_interval_weeks"]
+        ),
+        "b_period_in_a_interval": inside(
+            b["retrain_period_weeks"], a["retrain_period_interval_weeks"]
+        ),
+    }
+    return found
+
+
+def measure(work: Path, draws: list[int]) -> dict[str, Any]:
     """Every run of the benchmark in ``work``; the results."""
     result: dict[str, Any] = {
         "data": f"{REAL_SAMPLE} (real Olist orders, see its README)",
@@ -168,23 +201,7 @@ def measure(work: Path, seed: int) -> dict[str, Any]:
     result["whole_trailing_12_months"] = {"seconds": window} | stability_figures(
         load_dataset(whole, "maintenance_recommendation")
     )
-    halves = split_by_orders(REAL_SAMPLE, seed)
-    for label, files in zip(("half_a", "half_b"), halves, strict=True):
-        project = project_with(write_raw(files, work / f"{label}_raw"), work / label)
-        result[label] = {
-            "orders": len(files["olist_orders_dataset.csv"]),
-            "seconds": kedro_run(project, "default"),
-        } | figures(project)
-    a, b = (result[h]["stability"] for h in ("half_a", "half_b"))
-    result["halves_agree"] = {
-        "draw_seed": seed,
-        "a_period_in_b_interval": inside(
-            a["retrain_period_weeks"], b["retrain_period_interval_weeks"]
-        ),
-        "b_period_in_a_interval": inside(
-            b["retrain_period_weeks"], a["retrain_period_interval_weeks"]
-        ),
-    }
+    result["halves"] = [halves_of(work, seed) for seed in draws]
     return result
 
 

@@ -143,6 +143,13 @@ def segmentation(project: Path) -> dict:
         "ari_42": maintenance["ari_by_horizon"].get("42"),
         "ari_by_horizon": maintenance["ari_by_horizon"],
         "retrain_period_weeks": maintenance.get("retrain_period_weeks"),
+        "retrain_period_interval_weeks": maintenance.get(
+            "retrain_period_interval_weeks"
+        ),
+        "origins": [
+            {k: o[k] for k in ("t0", "n_persons", "unstable", "period_weeks")}
+            for o in maintenance.get("origins", [])
+        ],
     }
 
 

@@ -66,6 +66,11 @@ def test_real_sample_gives_a_period_of_2_to_16_weeks_with_its_interval(real_run)
     low, high = rec["retrain_period_interval_weeks"]
     assert low <= rec["retrain_period_weeks"] <= high
     assert 2 <= rec["retrain_period_weeks"] <= 16, rec["schedule"]
+    # read from every reference date at which the model is stable
+    used = [o for o in rec["origins"] if not o["unstable"]]
+    assert len(used) >= 2, rec["origins"]
+    assert all(o["bootstrap_ari_median"] >= 0.9 for o in used)
+    assert min(o["interval_weeks"][0] for o in used) == low
     assert set(rec["ari_band_by_horizon"]) == set(rec["ari_by_horizon"])
     for days, (band_low, band_high) in rec["ari_band_by_horizon"].items():
         assert band_low <= rec["ari_by_horizon"][days] <= band_high

@@ -66,10 +66,14 @@ def test_default_run_writes_stability_outputs_and_report(trained_project):
         assert "No retraining period" in html
         assert pd.isna(rec["retrain_period_weeks"])
         return
-    # no sustained drop before the period: not two snapshots in a row below
-    kept = later[later["horizon_days"] <= rec["retrain_period_days"]]
+    # from T0, no sustained drop before its period: not two snapshots in a row below
+    first = rec["origins"][0]
+    kept = later[later["horizon_days"] <= first["period_days"]]
     below = (kept["ari_median"] < rec["ari_threshold"]).astype(int)
     assert (below.rolling(2).sum().fillna(0) < 2).all()
+    # the contract: the lower median over the stable reference dates
+    stable = sorted(o["period_days"] for o in rec["origins"] if not o["unstable"])
+    assert rec["retrain_period_days"] == stable[(len(stable) - 1) // 2]
     if rec["retrain_period_days"]:
         assert f"Retrain every {rec['retrain_period_weeks']:g} weeks" in html
     else:

@@ -361,3 +361,41 @@ def test_caveat_reaches_both_renderings(report_inputs):
     content = content_of(with_recommendation(report_inputs, caveat=caveat))
     assert f'<p class="flag">{caveat}</p>' in html_of(report_inputs, content)
     assert f"**Caveat:** {caveat}" in nodes.render_markdown_report(content)
+
+
+def test_the_period_over_reference_dates_names_those_left_out(report_inputs):
+    rec = report_inputs["maintenance_recommendation"]
+    shaky = {
+        **rec["intrinsic_stability"],
+        "bootstrap_ari_median": 0.84,
+        "unstable": True,
+    }
+
+    def origin(t0, weeks, unstable=False):
+        return {
+            "t0": t0,
+            "n_persons": 1450,
+            "unstable": unstable,
+            "period_weeks": weeks,
+        }
+
+    later = with_recommendation(
+        report_inputs,
+        intrinsic_stability=shaky,
+        recommended=True,
+        retrain_period_weeks=8.0,
+        origins=[
+            origin("2017-09-01", 4.0, unstable=True),
+            origin("2017-10-27", 8.0),
+            origin("2017-12-22", 12.0),
+        ],
+    )
+    m = content_of(later)["maintenance"]
+    # T0's instability does not withhold a period the later dates give
+    assert m["recommended"] is True
+    assert m["headline"] == "Retrain every 8 weeks (likely between 4 and 8 weeks)"
+    assert m["measured"].endswith(
+        "the period is the median of 8 weeks from 2017-10-27, 12 weeks from "
+        "2017-12-22; left out, the model not being stable on the customers known "
+        "then: 2017-09-01 (1,450 customers)."
+    )

@@ -56,6 +56,7 @@ def test_stability_pipeline_end_to_end(
         "maintenance_recommendation.json",
         "stability_ari.json",
         "stability_drift.json",
+        "stability_origins.csv",
         "stability_shares.json",
         "stability_snapshots.csv",
     ]
@@ -63,10 +64,26 @@ def test_stability_pipeline_end_to_end(
     assert pd.api.types.is_datetime64_any_dtype(table["date"])
     rec = outputs["maintenance_recommendation"].load()
     assert len(table) == rec["n_snapshots"] + 1
-    # the planted shift: the recommended period ends after the shift, before the data
-    period_end = pd.Timestamp(rec["t0"]) + pd.Timedelta(days=rec["retrain_period_days"])
-    assert not rec["censored"]
+    # the planted shift: from T0 the period ends after the shift, before the data
+    first = rec["origins"][0]
+    period_end = pd.Timestamp(first["t0"]) + pd.Timedelta(days=first["period_days"])
+    assert first["first_below_threshold_days"] is not None
     assert SHIFT <= period_end < SHIFT + pd.Timedelta(days=150)
+    # later reference dates every 8 weeks while 16 weeks of data remain after them;
+    # from after the shift nothing changes any more: their periods run to the end
+    origins = outputs["stability_origins"].load()
+    assert [o["t0"] for o in rec["origins"]] == [
+        "2017-09-01",
+        "2017-10-27",
+        "2017-12-22",
+        "2018-02-16",
+    ]
+    assert sorted(origins["origin"].dt.strftime("%Y-%m-%d").unique()) == [
+        o["t0"] for o in rec["origins"][1:]
+    ]
+    assert rec["origins"][-1]["first_below_threshold_days"] is None
+    periods = sorted(o["period_days"] for o in rec["origins"])
+    assert rec["retrain_period_days"] == periods[1]
     low, high = rec["retrain_period_interval_weeks"]
     assert low <= rec["retrain_period_weeks"] <= high
     assert set(rec["ari_band_by_horizon"]) == set(rec["ari_by_horizon"])

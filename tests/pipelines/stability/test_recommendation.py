@@ -16,9 +16,13 @@ PARAMS = StabilityParams(step_days=14)
 INTRINSIC = {
     "threshold": 0.9,
     "unstable": False,
+    "n_persons": 900,
     "seed_ari_median": 0.99,
+    "bootstrap_ari_median": 0.95,
     "reason": "stable against its own seed and bootstrap resamples",
 }
+#: No reference date after T0 (``stability.origins: 1``).
+NO_ORIGINS = pd.DataFrame(columns=["origin", "date", "horizon_days", "ari_median"])
 
 
 def table(median, low=None, high=None, step=14):
@@ -46,10 +50,23 @@ def table(median, low=None, high=None, step=14):
     )
 
 
+def origin(t0: str, median, *, unstable=False, step=14) -> pd.DataFrame:
+    """One later reference date's rows in ``stability_origins``."""
+    curve = table(median, step=step).iloc[1:]
+    return curve.assign(
+        origin=pd.Timestamp(t0),
+        date=pd.Timestamp(t0) + pd.to_timedelta(curve["horizon_days"], unit="D"),
+        n_persons_origin=1200,
+        seed_ari_median=0.99,
+        bootstrap_ari_median=0.85 if unstable else 0.95,
+        unstable=unstable,
+    )
+
+
 def test_the_period_is_read_from_the_median_and_the_interval_from_the_band():
     # the published decay: 0.93, 0.88, 0.80, 0.73, 0.63, 0.57 at 2..12 weeks
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, PARAMS
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, NO_ORIGINS, PARAMS
     )
     assert rec["recommended"]
     assert rec["retrain_period_days"] == 42
@@ -69,8 +86,10 @@ def test_the_period_is_read_from_the_median_and_the_interval_from_the_band():
     assert not rec["censored"]
     assert rec["n_snapshots"] == 6
     assert rec["schedule"].startswith(
-        "Retrain every 6 weeks (42 days, interval 4-6 weeks)"
+        "Retrain every 6 weeks (42 days, the median over 1 reference date; "
+        "interval 4-6 weeks; from 2017-09-01: 6 weeks)"
     )
+    assert rec["origins"][0]["interval_weeks"] == [4, 6]
 
 
 def test_an_isolated_low_point_does_not_end_the_period():
@@ -79,6 +98,7 @@ def test_an_isolated_low_point_does_not_end_the_period():
     rec = recommend_maintenance(
         table([1.0, 0.99, 0.55, 0.99, 1.0, 0.98, 0.99, 0.6, 0.55, 0.5, 0.9, 0.95]),
         INTRINSIC,
+        NO_ORIGINS,
         PARAMS,
     )
     assert rec["retrain_period_days"] == 84
@@ -86,7 +106,10 @@ def test_an_isolated_low_point_does_not_end_the_period():
     assert rec["ari_single_refit_by_horizon"]["28"] == 0.55
     # one snapshot below is enough when sustain_snapshots is 1
     strict = recommend_maintenance(
-        table([1.0, 0.99, 0.55, 0.99]), INTRINSIC, StabilityParams(sustain_snapshots=1)
+        table([1.0, 0.99, 0.55, 0.99]),
+        INTRINSIC,
+        NO_ORIGINS,
+        StabilityParams(sustain_snapshots=1),
     )
     assert strict["retrain_period_days"] == 14
 
@@ -95,7 +118,7 @@ def test_costs_rescoring_signals_and_published_curve():
     published = {"source": "FACTS", "ari_by_horizon": {28: 0.88, 14: 0.93}}
     params = StabilityParams(step_days=14, published=published)
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.7, 0.6]), INTRINSIC, params
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.7, 0.6]), INTRINSIC, NO_ORIGINS, params
     )
     assert rec["published"] == {
         "source": "FACTS",
@@ -112,26 +135,75 @@ def test_costs_rescoring_signals_and_published_curve():
     assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
     assert rec["caveat"] is None
     assert rec["schedule"].endswith(
-        "in this history psi_max fired at 42 days, recent_mix_shift fired at 42 days"
+        "in the history from T0 psi_max fired at 42 days, recent_mix_shift fired at "
+        "42 days"
     )
 
 
 def test_no_period_from_an_intrinsically_unstable_model():
     shaky = {**INTRINSIC, "unstable": True, "reason": "seed_ari_median below 0.9"}
-    rec = recommend_maintenance(table([1.0, 0.9, 0.7]), shaky, PARAMS)
+    later = origin("2017-10-27", [1.0, 0.9, 0.7], unstable=True)
+    rec = recommend_maintenance(table([1.0, 0.9, 0.7]), shaky, later, PARAMS)
     assert not rec["recommended"]
     assert rec["retrain_period_weeks"] is None
     assert rec["retrain_period_interval_weeks"] is None
     assert rec["schedule"].startswith("No retraining period is recommended")
-    assert "(seed_ari_median below 0.9)" in rec["caveat"]
+    assert "(seed_ari_median below 0.9 at T0)" in rec["caveat"]
+    assert [o["unstable"] for o in rec["origins"]] == [True, True]
+
+
+def test_the_period_is_the_median_over_the_reference_dates():
+    # T0 drifts fast (6 weeks), the later origins slower (10 and 12 weeks)
+    later = pd.concat(
+        [
+            origin("2017-10-27", [1.0, 0.95, 0.92, 0.9, 0.87, 0.86, 0.7, 0.6, 0.5]),
+            origin("2017-12-22", [1.0] + [0.9] * 6 + [0.7, 0.6]),
+        ]
+    )
+    rec = recommend_maintenance(
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, later, PARAMS
+    )
+    assert [o["t0"] for o in rec["origins"]] == [
+        "2017-09-01",
+        "2017-10-27",
+        "2017-12-22",
+    ]
+    assert [o["period_weeks"] for o in rec["origins"]] == [6, 10, 12]
+    assert rec["retrain_period_weeks"] == 10
+    # the span of the three intervals (band +-0.05 around each curve)
+    assert [o["interval_weeks"] for o in rec["origins"]] == [[4, 6], [10, 10], [12, 12]]
+    assert rec["retrain_period_interval_weeks"] == [4, 12]
+    assert rec["first_below_threshold_days"] == 56
+    assert "from 2017-09-01: 6, 2017-10-27: 10, 2017-12-22: 12 weeks" in rec["schedule"]
+    # the curve drawn and published stays the one from T0
+    assert rec["ari_by_horizon"]["42"] == 0.8
+
+
+def test_an_unstable_reference_date_is_left_out_and_named():
+    shaky = {
+        **INTRINSIC,
+        "unstable": True,
+        "n_persons": 450,
+        "bootstrap_ari_median": 0.84,
+    }
+    later = origin("2017-10-27", [1.0, 0.95, 0.92, 0.9, 0.87, 0.86, 0.7, 0.6, 0.5])
+    rec = recommend_maintenance(table([1.0, 0.5, 0.4]), shaky, later, PARAMS)
+    assert rec["recommended"]
+    assert rec["retrain_period_weeks"] == 10
+    assert rec["retrain_period_interval_weeks"] == [10, 10]
+    assert "2017-09-01 (450 persons, 0.990 / 0.840)" in rec["caveat"]
 
 
 def test_censored_and_immediate_drop():
-    censored = recommend_maintenance(table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, PARAMS)
+    censored = recommend_maintenance(
+        table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, NO_ORIGINS, PARAMS
+    )
     assert censored["censored"]
     assert censored["retrain_period_days"] == 42
     assert "never fell below" in censored["schedule"]
-    immediate = recommend_maintenance(table([1.0, 0.5, 0.4]), INTRINSIC, PARAMS)
+    immediate = recommend_maintenance(
+        table([1.0, 0.5, 0.4]), INTRINSIC, NO_ORIGINS, PARAMS
+    )
     assert immediate["retrain_period_days"] == 0
     assert "retrain at every step of 14 days" in immediate["schedule"]
 

@@ -44,12 +44,22 @@ def test_a_trailing_window_drops_the_orders_before_it(primary_tables):
     assert window["recency_days"].max() <= 90
 
 
-def test_bootstrap_rows_are_fixed_by_their_key():
-    first = snapshots.bootstrap_rows(500, 2, 3, 0)
-    np.testing.assert_array_equal(first, snapshots.bootstrap_rows(500, 2, 3, 0))
-    assert not np.array_equal(first, snapshots.bootstrap_rows(500, 2, 3, 1))
-    assert first.min() >= 0 and first.max() < 500
-    assert len(np.unique(first)) < 500
+def test_a_bootstrap_replicate_draws_persons_once_for_every_snapshot():
+    orders = pd.DataFrame({"person_key": np.repeat(np.arange(400), 2)})
+    first = snapshots.bootstrap_persons(orders, 0)
+    pd.testing.assert_series_equal(first, snapshots.bootstrap_persons(orders, 0))
+    assert not first.equals(snapshots.bootstrap_persons(orders, 1))
+    assert first.sum() == 400
+    assert (first > 0).all() and len(first) < 400
+    assert set(first.index) <= set(range(400))
+
+
+def test_resample_repeats_each_persons_rows_as_often_as_drawn():
+    features = pd.DataFrame({"person_key": [5, 7, 9], "recency_days": [1.0, 2.0, 3.0]})
+    drawn = pd.Series([2, 1, 4], index=[7, 9, 11])
+    out = snapshots.resample(features, drawn)
+    assert out["person_key"].tolist() == [7, 7, 9]
+    assert out["recency_days"].tolist() == [2.0, 2.0, 3.0]
 
 
 def test_ari_aligns_persons_by_key_not_by_position():

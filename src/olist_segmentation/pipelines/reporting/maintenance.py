@@ -87,8 +87,34 @@ def _intrinsic_sentence(intrinsic: dict[str, Any]) -> str:
     return f"{text}: {verdict}."
 
 
+def _withheld(rec: dict[str, Any]) -> bool:
+    """No period: the model's settings are unstable at every reference date."""
+    return not rec.get("recommended", not rec["intrinsic_stability"]["unstable"])
+
+
+def _origins_sentence(rec: dict[str, Any]) -> str:
+    """From which reference dates the period was read, and which were left out."""
+    origins = rec.get("origins") or []
+    if len(origins) < 2:
+        return ""
+    used = [o for o in origins if not o["unstable"]]
+    text = (
+        " The same comparison was repeated from every reference date, since the "
+        "season a model is trained in changes how fast its segments age; the period "
+        "is the median of "
+        + ", ".join(f"{o['period_weeks']:g} weeks from {o['t0']}" for o in used)
+    )
+    left = [o for o in origins if o["unstable"]]
+    if left:
+        text += (
+            "; left out, the model not being stable on the customers known then: "
+            + ", ".join(f"{o['t0']} ({o['n_persons']:,} customers)" for o in left)
+        )
+    return text + "."
+
+
 def _headline(rec: dict[str, Any]) -> str:
-    if rec["intrinsic_stability"]["unstable"]:
+    if _withheld(rec):
         return "No retraining period is recommended"
     period = rec.get("retrain_period_weeks")
     if period is None:
@@ -130,7 +156,7 @@ def _rescoring(rec: dict[str, Any]) -> dict[str, str] | None:
 
 def _retraining(rec: dict[str, Any]) -> str:
     intrinsic = rec["intrinsic_stability"]
-    if intrinsic["unstable"]:
+    if _withheld(rec):
         return (
             "The model gives different segments when it is simply refitted on the "
             "same customers, so a retraining period measured on it would measure "
@@ -168,11 +194,11 @@ def _retraining(rec: dict[str, Any]) -> str:
 def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, Any]:
     """Everything the report says about keeping the segments valid."""
     intrinsic = rec["intrinsic_stability"]
+    withheld = _withheld(rec)
     cost = rec.get("retrain_cost")
     return {
-        "recommended": not intrinsic["unstable"]
-        and rec.get("retrain_period_weeks") is not None,
-        "unstable": bool(intrinsic["unstable"]),
+        "recommended": not withheld and rec.get("retrain_period_weeks") is not None,
+        "unstable": withheld,
         "headline": _headline(rec),
         "rescoring": _rescoring(rec),
         "retraining": _retraining(rec),
@@ -183,12 +209,13 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
         "comparison": comparison_sentence(rec, features),
         "schedule": rec.get("schedule"),
         # An unstable model's caveat says what "retraining" already says.
-        "caveat": None if intrinsic["unstable"] else rec.get("caveat"),
+        "caveat": None if withheld else rec.get("caveat"),
         "measured": (
             f"A model frozen at {rec['t0']} was compared every {rec['step_days']} "
             f"days ({rec['n_snapshots']} snapshots) with a model retrained on that "
             "day's data, on the same customers"
             + (f", features over the {rec['window']}." if rec.get("window") else ".")
+            + _origins_sentence(rec)
             if {"t0", "step_days", "n_snapshots"} <= set(rec)
             else None
         ),

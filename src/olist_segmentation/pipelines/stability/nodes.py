@@ -5,9 +5,11 @@ The adjusted Rand index (ARI) compares, over the same persons aligned by
 features as of T0) with a refit Mk (another clone, fitted on the snapshot's
 features). One such pair is one draw of a random quantity: the persons a sample
 holds and the seed decide part of it. So every snapshot also compares
-``bootstraps`` pairs (M0_b, Mk_b), each fitted on a bootstrap resample of the
-persons (of T0 and of the snapshot) with its own seed: their spread is the band
-around the ARI point and, in :mod:`.recommendation`, the interval of the period.
+``bootstraps`` pairs (M0_b, Mk_b): replicate b draws persons with replacement once
+(:func:`.snapshots.bootstrap_persons`), M0_b and Mk_b are fitted with seed b + 1 on
+those persons' features as of T0 and as of the snapshot. Each replicate is another
+sample of the same business, followed through time; their spread is the band around
+the ARI point and, in :mod:`.recommendation`, the interval of the period.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from olist_segmentation.pipelines.modelling.model_ops import features_of
 from .params import StabilityParams
 from .snapshots import (
     ari,
+    ari_band,
     assign,
-    bootstrap_rows,
+    bootstrap_persons,
     features_as_of,
     psi,
+    reference_at,
     refit,
     shares,
 )
@@ -46,32 +50,17 @@ def fit_reference_model(
     params: StabilityParams,
     feature_params: dict[str, Any],
 ) -> tuple[BaseEstimator, pd.DataFrame, list[BaseEstimator]]:
-    """M0 (a clone of the production model on features as of T0, frozen) and its
-    ``bootstraps`` replicates: clones with seed ``b + 1`` on bootstrap resamples of
-    the T0 persons."""
-    start = time.perf_counter()
-    features = features_as_of(
-        orders, order_items, reviews, plan["t0"], feature_params, params.window_days
+    """M0 (a clone of the production model on features as of T0, frozen), the T0
+    features, and M0's ``bootstraps`` replicates (:func:`reference_at`)."""
+    return reference_at(
+        orders,
+        order_items,
+        reviews,
+        segmentation_model,
+        plan["t0"],
+        params,
+        feature_params,
     )
-    model = refit(segmentation_model, features)
-    replicates = [
-        refit(
-            segmentation_model,
-            features.iloc[bootstrap_rows(len(features), 1, b)],
-            seed=b + 1,
-        )
-        for b in range(params.bootstraps)
-    ]
-    logger.info(
-        "Reference model M0 (%s) and %d bootstrap replicates fitted at T0 %s on %d "
-        "persons in %.1f s",
-        type(model).__name__,
-        len(replicates),
-        plan["t0"][:10],
-        len(features),
-        time.perf_counter() - start,
-    )
-    return model, features, replicates
 
 
 def measure_intrinsic_stability(
@@ -140,23 +129,6 @@ def _joiner_baseline(
     return recent.intersection(reference_m0.index)
 
 
-def _ari_band(
-    features: pd.DataFrame,
-    in_cohort: np.ndarray,
-    segmentation_model: BaseEstimator,
-    reference_replicates: list[BaseEstimator],
-    snapshot: int,
-) -> list[float]:
-    """ARI over the cohort of every bootstrap pair (M0_b, Mk_b) at one snapshot."""
-    cohort = features.loc[in_cohort]
-    values = []
-    for b, replicate in enumerate(reference_replicates):
-        rows = bootstrap_rows(len(features), 2, snapshot, b)
-        mk_b = refit(segmentation_model, features.iloc[rows], seed=b + 1)
-        values.append(ari(assign(replicate, cohort), assign(mk_b, cohort)))
-    return values
-
-
 def evaluate_snapshots(
     *,
     orders: pd.DataFrame,
@@ -194,6 +166,7 @@ def evaluate_snapshots(
     t0_joiners = _joiner_baseline(orders, reference_m0, t0, params.step_days)
     joiner_shares = shares(reference_m0.loc[t0_joiners], m0_segments, "share_m0_")
     cohort = reference_m0.index
+    drawn = [bootstrap_persons(orders, b) for b in range(len(reference_replicates))]
     previous = reference_m0
     rows = []
     start = time.perf_counter()
@@ -214,8 +187,8 @@ def evaluate_snapshots(
         mk = assign(refit(segmentation_model, features), features)
         refit_seconds = time.perf_counter() - tick
         in_cohort = m0.index.isin(cohort)
-        band = _ari_band(
-            features, in_cohort, segmentation_model, reference_replicates, k
+        band = ari_band(
+            features, in_cohort, segmentation_model, reference_replicates, drawn
         )
         ari_all = [ari(m0[in_cohort], mk[in_cohort]), *band]
         shares_m0 = shares(m0, m0_segments, "share_m0_")

@@ -42,6 +42,9 @@ class StabilityParams(BaseModel):
     end_date: datetime.date | None = None
     window_days: int | None = Field(None, ge=1)
     min_persons_t0: int = Field(200, ge=2)
+    origins: int = Field(4, ge=1)
+    origin_step_days: int = Field(56, ge=1)
+    min_horizon_days: int = Field(112, ge=1)
     ari_threshold: float = Field(0.8, gt=0, le=1)
     sustain_snapshots: int = Field(2, ge=1)
     bootstraps: int = Field(4, ge=2)

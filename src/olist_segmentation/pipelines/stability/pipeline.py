@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from . import nodes, plots, recommendation, snapshots
+from . import nodes, origins, plots, recommendation, snapshots
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -65,10 +65,25 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="evaluate_snapshots",
             ),
             Node(
+                func=origins.evaluate_origins,
+                inputs={
+                    "orders": "primary_orders",
+                    "order_items": "primary_order_items",
+                    "reviews": "primary_reviews",
+                    "segmentation_model": "segmentation_model",
+                    "plan": "stability_plan",
+                    "params": "params:stability",
+                    "feature_params": "params:feature_engineering",
+                },
+                outputs="stability_origins",
+                name="evaluate_origins",
+            ),
+            Node(
                 func=recommendation.recommend_maintenance,
                 inputs=[
                     "stability_snapshots",
                     "intrinsic_stability",
+                    "stability_origins",
                     "params:stability",
                 ],
                 outputs="maintenance_recommendation",

@@ -1,11 +1,14 @@
 """The maintenance contract: re-score often, retrain when agreement falls below the
 threshold, with the period's interval and the signals to retrain earlier.
 
-The period is read from the median ARI over the bootstrap pairs of every snapshot,
+A curve's period is read from the median ARI over the refit and its bootstrap pairs,
 not from one refit: it ends at the first horizon from which the median stays below
 the threshold for ``sustain_snapshots`` snapshots in a row (one low snapshot is a fit
-landing elsewhere; several in a row are the customers changing). The same rule on
-the lower and upper edges of the band gives the interval.
+landing elsewhere; several in a row are the customers changing); the same rule on
+the lower and upper edges of the band gives that curve's interval. Every reference
+date (origin, :mod:`.origins`) whose model is intrinsically stable gives one curve:
+the contract's period is the median of their periods (the lower one of the middle
+two), its interval the span of their intervals, over seasons and samples alike.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .origins import ORIGIN_COLUMNS
 from .params import StabilityParams
 from .snapshots import window_label
 
@@ -50,23 +54,33 @@ def _first_firing(snapshots: pd.DataFrame, column: str, threshold: float) -> dic
 
 
 def _schedule(
-    period: int, first_below: int | None, interval: list[float], p: StabilityParams
+    period: int,
+    censored: bool,
+    interval: list[float],
+    origins: list[dict[str, Any]],
+    p: StabilityParams,
 ) -> str:
-    span = f"interval {interval[0]:g}-{interval[1]:g} weeks"
+    stable = [o for o in origins if not o["unstable"]]
+    measured = (
+        f"interval {interval[0]:g}-{interval[1]:g} weeks; from "
+        + ", ".join(f"{o['t0']}: {o['period_days'] / 7:g}" for o in stable)
+        + " weeks"
+    )
     if period == 0:
         return (
             f"ARI is below {p.ari_threshold} already at the first snapshot "
-            f"({p.step_days} days, {span}): retrain at every step of {p.step_days} days"
+            f"({p.step_days} days, {measured}): retrain at every step of "
+            f"{p.step_days} days"
         )
-    if first_below is None:
+    if censored:
         return (
             f"ARI never fell below {p.ari_threshold} in the {period} days observed "
-            f"({span}): retrain at least every {period // 7} weeks, earlier if a "
+            f"({measured}): retrain at least every {period // 7} weeks, earlier if a "
             "signal fires"
         )
     return (
-        f"Retrain every {period / 7:g} weeks ({period} days, {span}): the median ARI "
-        f"fell below {p.ari_threshold} from {first_below} days on"
+        f"Retrain every {period / 7:g} weeks ({period} days, the median over "
+        f"{len(stable)} reference date{'s' if len(stable) > 1 else ''}; {measured})"
     )
 
 
@@ -74,23 +88,92 @@ def _by_horizon(later: pd.DataFrame, values: Any) -> dict[str, Any]:
     return {str(int(h)): v for h, v in zip(later["horizon_days"], values, strict=True)}
 
 
+def origin_periods(
+    curve: pd.DataFrame, params: StabilityParams
+) -> tuple[int, int | None, list[float]]:
+    """``(period, first horizon below, [low, high] weeks)`` of one origin: the rule
+    on the median curve, and on the lower and upper edges of its band."""
+    curve = curve[curve["horizon_days"] > 0].sort_values("horizon_days")
+    rule = (params.ari_threshold, params.sustain_snapshots)
+    horizons = curve["horizon_days"]
+    period, first_below = period_days(horizons, curve["ari_median"], *rule)
+    low, _ = period_days(horizons, curve["ari_low"], *rule)
+    high, _ = period_days(horizons, curve["ari_high"], *rule)
+    return period, first_below, [round(low / 7, 1), round(high / 7, 1)]
+
+
+def _origin(
+    t0: str, curve: pd.DataFrame, intrinsic: dict[str, Any], params: StabilityParams
+) -> dict[str, Any]:
+    period, first_below, interval = origin_periods(curve, params)
+    return {
+        "t0": t0,
+        "n_persons": int(intrinsic["n_persons"]),
+        "seed_ari_median": float(intrinsic["seed_ari_median"]),
+        "bootstrap_ari_median": float(intrinsic["bootstrap_ari_median"]),
+        "unstable": bool(intrinsic["unstable"]),
+        "period_days": period,
+        "period_weeks": round(period / 7, 1),
+        "interval_weeks": interval,
+        "first_below_threshold_days": first_below,
+    }
+
+
+def _origins(
+    t0: str,
+    later: pd.DataFrame,
+    intrinsic_stability: dict[str, Any],
+    stability_origins: pd.DataFrame,
+    params: StabilityParams,
+) -> list[dict[str, Any]]:
+    """Every reference date with its intrinsic stability, period and interval."""
+    found = [_origin(t0, later, intrinsic_stability, params)]
+    for origin, curve in stability_origins.groupby("origin", sort=True):
+        first = curve.iloc[0]
+        intrinsic = {
+            "n_persons": first["n_persons_origin"],
+            **{k: first[k] for k in ORIGIN_COLUMNS[1:]},
+        }
+        found.append(_origin(str(origin)[:10], curve, intrinsic, params))
+    return found
+
+
+def _contract(
+    origins: list[dict[str, Any]],
+) -> tuple[int, list[float], bool] | None:
+    """``(period days, interval weeks, censored)`` over the stable origins: the lower
+    median of their periods, and the span of their intervals."""
+    stable = [o for o in origins if not o["unstable"]]
+    if not stable:
+        return None
+    period = int(np.quantile([o["period_days"] for o in stable], 0.5, method="lower"))
+    interval = [
+        min(o["interval_weeks"][0] for o in stable),
+        max(o["interval_weeks"][1] for o in stable),
+    ]
+    censored = all(o["first_below_threshold_days"] is None for o in stable)
+    return period, interval, censored
+
+
 def recommend_maintenance(
     stability_snapshots: pd.DataFrame,
     intrinsic_stability: dict[str, Any],
+    stability_origins: pd.DataFrame,
     params: StabilityParams,
 ) -> dict[str, Any]:
-    """Retraining period and its interval, re-scoring, early-retrain signals and the
-    costs; no period when the model's settings are intrinsically unstable."""
+    """Retraining period and its interval over the reference dates, re-scoring,
+    early-retrain signals and the costs; no period when the model's settings are
+    intrinsically unstable at every reference date."""
     p = params
     later = stability_snapshots[stability_snapshots["horizon_days"] > 0].sort_values(
         "horizon_days"
     )
-    horizons = later["horizon_days"]
-    rule = (p.ari_threshold, p.sustain_snapshots)
-    period, first_below = period_days(horizons, later["ari_median"], *rule)
-    low, _ = period_days(horizons, later["ari_low"], *rule)
-    high, _ = period_days(horizons, later["ari_high"], *rule)
-    interval = [round(low / 7, 1), round(high / 7, 1)]
+    t0 = str(stability_snapshots["date"].min())[:10]
+    origins = _origins(t0, later, intrinsic_stability, stability_origins, p)
+    contract = _contract(origins)
+    unstable = contract is None
+    period, interval, censored = contract or (0, [0.0, 0.0], False)
+    first_below = origins[0]["first_below_threshold_days"]
     signals = {
         name: _first_firing(later, name, getattr(p.monitoring, threshold))
         for name, threshold in (
@@ -105,20 +188,32 @@ def recommend_maintenance(
         signal["warned_before_ari_drop"] = (
             None if first_below is None or fired is None else fired <= first_below
         )
-    unstable = bool(intrinsic_stability["unstable"])
+    excluded = [o for o in origins if o["unstable"]]
     caveat = None
     if unstable:
         caveat = (
-            "No retraining period is recommended: the model's settings are unstable "
-            f"against their own seeds and bootstrap resamples ({intrinsic_stability['reason']}), "
-            "so part of any ARI drop is a refit landing in another optimum, not the "
-            "customers changing. Choose a specification whose intrinsic stability "
-            f"reaches {intrinsic_stability['threshold']} first."
+            "No retraining period is recommended: at every reference date the "
+            "model's settings are unstable against their own seeds and bootstrap "
+            f"resamples ({intrinsic_stability['reason']} at T0), so part of any ARI "
+            "drop is a refit landing in another optimum, not the customers changing. "
+            "Choose a specification whose intrinsic stability reaches "
+            f"{intrinsic_stability['threshold']} first."
         )
         schedule = caveat
         logger.warning(caveat)
     else:
-        schedule = _schedule(period, first_below, interval, p)
+        schedule = _schedule(period, censored, interval, origins, p)
+        if excluded:
+            caveat = (
+                "Reference dates left out, the model's settings being unstable on the "
+                "customers known then (median ARI over seeds / bootstrap resamples "
+                f"below {intrinsic_stability['threshold']}): "
+                + ", ".join(
+                    f"{o['t0']} ({o['n_persons']} persons, "
+                    f"{o['seed_ari_median']:.3f} / {o['bootstrap_ari_median']:.3f})"
+                    for o in excluded
+                )
+            )
         horizon_end = first_below if first_below is not None else period
         early = sorted(
             (s["first_fired_days"], name)
@@ -127,13 +222,13 @@ def recommend_maintenance(
             and s["first_fired_days"] <= horizon_end
         )
         if early:
-            schedule += "; in this history " + ", ".join(
+            schedule += "; in the history from T0 " + ", ".join(
                 f"{name} fired at {days} days" for days, name in early
             )
     retrain = later["features_seconds"] + later["refit_seconds"]
     rescore = later["features_seconds"] + later["predict_seconds"]
     recommendation = {
-        "t0": str(stability_snapshots["date"].min())[:10],
+        "t0": t0,
         "step_days": p.step_days,
         "window": window_label(p.window_days),
         "n_snapshots": len(later),
@@ -142,8 +237,9 @@ def recommend_maintenance(
         "retrain_period_days": None if unstable else period,
         "retrain_period_weeks": None if unstable else round(period / 7, 1),
         "retrain_period_interval_weeks": None if unstable else interval,
-        "censored": first_below is None,
+        "censored": censored,
         "first_below_threshold_days": first_below,
+        "origins": origins,
         "schedule": schedule,
         "caveat": caveat,
         "ari_by_horizon": _by_horizon(later, later["ari_median"].round(4)),

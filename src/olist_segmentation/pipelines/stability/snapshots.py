@@ -8,6 +8,7 @@ never taken from the full history.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,9 @@ _EPS = 1e-4
 
 
 def plan_snapshots(orders: pd.DataFrame, params: StabilityParams) -> dict[str, Any]:
-    """Snapshot dates T0 + k·step up to the end of the data (last delivered purchase)."""
+    """Snapshot dates T0 + k·step up to the end of the data (last delivered purchase),
+    and the reference dates (origins) the period is measured from: T0, then every
+    ``origin_step_days`` while ``min_horizon_days`` of history remain after them."""
     delivered = orders.loc[
         orders["is_delivered"], ["person_key", "purchase_ts", "delivered_customer_ts"]
     ]
@@ -62,15 +65,22 @@ def plan_snapshots(orders: pd.DataFrame, params: StabilityParams) -> dict[str, A
             f"primary_orders: column purchase_ts: data ends {data_end.date()}, leaving no "
             f"snapshot after stability.t0={t0.date()} with step {params.step_days} days"
         )
+    origins = [
+        t0 + j * pd.Timedelta(days=params.origin_step_days)
+        for j in range(params.origins)
+    ]
+    last_origin = data_end - pd.Timedelta(days=params.min_horizon_days)
+    origins = [t0] + [o for o in origins[1:] if o <= last_origin]
     logger.info(
         "Stability plan: T0 %s (%d persons), step %d days, %d later snapshots up to "
-        "%s, %s",
+        "%s, %s; reference dates %s",
         t0.date(),
         n_t0,
         params.step_days,
         len(dates) - 1,
         data_end.date(),
         window_label(params.window_days),
+        ", ".join(str(o.date()) for o in origins),
     )
     return {
         "t0": t0.isoformat(),
@@ -78,6 +88,7 @@ def plan_snapshots(orders: pd.DataFrame, params: StabilityParams) -> dict[str, A
         "window_days": params.window_days,
         "data_end": data_end.isoformat(),
         "dates": [d.isoformat() for d in dates],
+        "origins": [o.isoformat() for o in origins],
     }
 
 
@@ -122,9 +133,82 @@ def refit(
     return fresh.fit(features)
 
 
-def bootstrap_rows(n_rows: int, *key: int) -> np.ndarray:
-    """Positions of a bootstrap resample of ``n_rows`` rows, fixed by ``key``."""
-    return np.random.default_rng(list(key)).integers(0, n_rows, n_rows)
+def bootstrap_persons(orders: pd.DataFrame, replicate: int) -> pd.Series:
+    """How many times each person of the whole history is drawn in bootstrap
+    ``replicate`` (persons drawn with replacement, as many as there are; fixed by
+    ``replicate``), indexed by ``person_key``; persons never drawn are absent.
+
+    One draw serves every snapshot: a replicate is another sample of the same
+    business, the same persons followed through time, so that the refits it compares
+    differ by what the persons did between the snapshots, not by who was drawn."""
+    persons = np.sort(orders["person_key"].unique())
+    drawn = np.random.default_rng([1, replicate]).integers(
+        0, persons.size, persons.size
+    )
+    counts = np.bincount(drawn, minlength=persons.size)
+    return pd.Series(counts, index=persons).loc[lambda c: c > 0]
+
+
+def resample(features: pd.DataFrame, drawn: pd.Series) -> pd.DataFrame:
+    """The rows of ``features`` repeated as often as their person was drawn."""
+    repeats = features["person_key"].map(drawn).fillna(0).astype(int).to_numpy()
+    return features.iloc[np.repeat(np.arange(len(features)), repeats)]
+
+
+def reference_at(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, settings)
+    orders: pd.DataFrame,
+    order_items: pd.DataFrame,
+    reviews: pd.DataFrame,
+    segmentation_model: BaseEstimator,
+    origin: str,
+    params: StabilityParams,
+    feature_params: dict[str, Any],
+) -> tuple[BaseEstimator, pd.DataFrame, list[BaseEstimator]]:
+    """A clone of the production model fitted on the features as of ``origin``, those
+    features, and ``bootstraps`` replicates: clones with seed ``b + 1`` on the
+    features of the persons bootstrap replicate b draws."""
+    start = time.perf_counter()
+    features = features_as_of(
+        orders, order_items, reviews, origin, feature_params, params.window_days
+    )
+    model = refit(segmentation_model, features)
+    replicates = [
+        refit(
+            segmentation_model,
+            resample(features, bootstrap_persons(orders, b)),
+            seed=b + 1,
+        )
+        for b in range(params.bootstraps)
+    ]
+    logger.info(
+        "Reference model (%s) and %d bootstrap replicates fitted at %s on %d "
+        "persons in %.1f s",
+        type(model).__name__,
+        len(replicates),
+        origin[:10],
+        len(features),
+        time.perf_counter() - start,
+    )
+    return model, features, replicates
+
+
+def ari_band(
+    features: pd.DataFrame,
+    in_cohort: np.ndarray,
+    segmentation_model: BaseEstimator,
+    reference_replicates: list[BaseEstimator],
+    drawn: list[pd.Series],
+) -> list[float]:
+    """ARI over the cohort of every bootstrap pair (M0_b, Mk_b) at one snapshot: Mk_b
+    fitted on the snapshot features of the persons replicate b drew."""
+    cohort = features.loc[in_cohort]
+    values = []
+    for b, (replicate, persons) in enumerate(
+        zip(reference_replicates, drawn, strict=True)
+    ):
+        mk_b = refit(segmentation_model, resample(features, persons), seed=b + 1)
+        values.append(ari(assign(replicate, cohort), assign(mk_b, cohort)))
+    return values
 
 
 def assign(model: Any, features: pd.DataFrame) -> pd.Series:
