@@ -51,3 +51,9 @@ def test_no_manifest_means_real(tmp_path: Path):
     FRAME.to_csv(tmp_path / "olist_sellers_dataset.csv", index=False)
     found = source(tmp_path)
     assert found["kind"] == "real" and ".synthetic_manifest.json" in found["reason"]
+
+
+def test_the_source_exists_when_its_folder_does(tmp_path):
+    # kedro-mlflow asks every input whether it exists when it packages a run
+    assert RawDataSourceDataset(folder=str(tmp_path)).exists()
+    assert not RawDataSourceDataset(folder=str(tmp_path / "absent")).exists()

@@ -65,3 +65,6 @@ class RawDataSourceDataset(AbstractDataset[None, dict[str, str]]):
 
     def save(self, data: None) -> None:
         raise DatasetError(f"{self._folder}: the raw data source is read-only")
+
+    def _exists(self) -> bool:
+        return Path(get_filepath_str(self._folder, "file")).is_dir()
