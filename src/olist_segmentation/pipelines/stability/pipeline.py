@@ -7,6 +7,18 @@ from kedro.pipeline import Node, Pipeline
 
 from . import nodes, origins, plots, recommendation, snapshots
 
+#: What every node that refits over time reads: the history, the production model,
+#: the plan and the settings (keyword arguments of the node functions).
+HISTORY = {
+    "orders": "primary_orders",
+    "order_items": "primary_order_items",
+    "reviews": "primary_reviews",
+    "segmentation_model": "segmentation_model",
+    "plan": "stability_plan",
+    "params": "params:stability",
+    "feature_params": "params:feature_engineering",
+}
+
 
 def create_pipeline(**kwargs) -> Pipeline:
     """Frozen T0 model against refits at T0 + k·step, and the maintenance contract."""
@@ -20,15 +32,7 @@ def create_pipeline(**kwargs) -> Pipeline:
             ),
             Node(
                 func=nodes.fit_reference_model,
-                inputs={
-                    "orders": "primary_orders",
-                    "order_items": "primary_order_items",
-                    "reviews": "primary_reviews",
-                    "segmentation_model": "segmentation_model",
-                    "plan": "stability_plan",
-                    "params": "params:stability",
-                    "feature_params": "params:feature_engineering",
-                },
+                inputs=HISTORY,
                 outputs=[
                     "stability_reference_model",
                     "stability_reference_features",
@@ -50,31 +54,17 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=nodes.evaluate_snapshots,
                 inputs={
-                    "orders": "primary_orders",
-                    "order_items": "primary_order_items",
-                    "reviews": "primary_reviews",
+                    **HISTORY,
                     "reference_model": "stability_reference_model",
                     "reference_features": "stability_reference_features",
                     "reference_replicates": "stability_reference_replicates",
-                    "segmentation_model": "segmentation_model",
-                    "plan": "stability_plan",
-                    "params": "params:stability",
-                    "feature_params": "params:feature_engineering",
                 },
                 outputs="stability_snapshots",
                 name="evaluate_snapshots",
             ),
             Node(
                 func=origins.evaluate_origins,
-                inputs={
-                    "orders": "primary_orders",
-                    "order_items": "primary_order_items",
-                    "reviews": "primary_reviews",
-                    "segmentation_model": "segmentation_model",
-                    "plan": "stability_plan",
-                    "params": "params:stability",
-                    "feature_params": "params:feature_engineering",
-                },
+                inputs=HISTORY,
                 outputs="stability_origins",
                 name="evaluate_origins",
             ),
