@@ -46,9 +46,9 @@ def test_a_trailing_window_drops_the_orders_before_it(primary_tables):
 
 def test_a_bootstrap_replicate_draws_persons_once_for_every_snapshot():
     orders = pd.DataFrame({"person_key": np.repeat(np.arange(400), 2)})
-    first = snapshots.bootstrap_persons(orders, 0)
-    pd.testing.assert_series_equal(first, snapshots.bootstrap_persons(orders, 0))
-    assert not first.equals(snapshots.bootstrap_persons(orders, 1))
+    first, second = snapshots.bootstrap_draws(orders, 2)
+    pd.testing.assert_series_equal(first, snapshots.bootstrap_draws(orders, 1)[0])
+    assert not first.equals(second)
     assert first.sum() == 400
     assert (first > 0).all() and len(first) < 400
     assert set(first.index) <= set(range(400))

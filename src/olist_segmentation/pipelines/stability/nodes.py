@@ -6,7 +6,7 @@ features as of T0) with a refit Mk (another clone, fitted on the snapshot's
 features). One such pair is one draw of a random quantity: the persons a sample
 holds and the seed decide part of it. So every snapshot also compares
 ``bootstraps`` pairs (M0_b, Mk_b): replicate b draws persons with replacement once
-(:func:`.snapshots.bootstrap_persons`), M0_b and Mk_b are fitted with seed b + 1 on
+(:func:`.snapshots.bootstrap_draws`), M0_b and Mk_b are fitted with seed b + 1 on
 those persons' features as of T0 and as of the snapshot. Each replicate is another
 sample of the same business, followed through time; their spread is the band around
 the ARI point and, in :mod:`.recommendation`, the interval of the period.
@@ -29,7 +29,8 @@ from .snapshots import (
     ari,
     ari_band,
     assign,
-    bootstrap_persons,
+    band_of,
+    bootstrap_draws,
     features_as_of,
     psi,
     reference_at,
@@ -60,6 +61,7 @@ def fit_reference_model(
         plan["t0"],
         params,
         feature_params,
+        bootstrap_draws(orders, params.bootstraps),
     )
 
 
@@ -156,7 +158,6 @@ def evaluate_snapshots(
     persons who joined since the previous snapshot and that of T0's joiners.
     """
     t0 = pd.Timestamp(plan["t0"])
-    low, high = params.band_quantiles
     reference_m0 = assign(reference_model, reference_features)
     m0_segments = sorted(int(s) for s in reference_m0.unique())
     final_segments = sorted(
@@ -166,7 +167,7 @@ def evaluate_snapshots(
     t0_joiners = _joiner_baseline(orders, reference_m0, t0, params.step_days)
     joiner_shares = shares(reference_m0.loc[t0_joiners], m0_segments, "share_m0_")
     cohort = reference_m0.index
-    drawn = [bootstrap_persons(orders, b) for b in range(len(reference_replicates))]
+    drawn = bootstrap_draws(orders, len(reference_replicates))
     previous = reference_m0
     rows = []
     start = time.perf_counter()
@@ -206,9 +207,7 @@ def evaluate_snapshots(
             "new_person_share": float((~in_cohort).mean()),
             "ari_cohort": ari_all[0],
             **{f"ari_boot_{b}": value for b, value in enumerate(band)},
-            "ari_median": float(np.nanmedian(ari_all)),
-            "ari_low": float(np.nanquantile(ari_all, low)),
-            "ari_high": float(np.nanquantile(ari_all, high)),
+            **band_of(ari_all, params.band_quantiles),
             "ari_new": ari(m0[~in_cohort], mk[~in_cohort]),
             "ari_all": ari(m0, mk),
             "m0_label_churn": float(

@@ -27,21 +27,14 @@ from .snapshots import (
     ari,
     ari_band,
     assign,
-    bootstrap_persons,
+    band_of,
+    bootstrap_draws,
     features_as_of,
     reference_at,
     refit,
 )
 
 logger = logging.getLogger(__name__)
-
-#: Columns of one origin's row that describe the origin itself (not a snapshot).
-ORIGIN_COLUMNS = (
-    "n_persons_origin",
-    "seed_ari_median",
-    "bootstrap_ari_median",
-    "unstable",
-)
 
 
 def evaluate_origins(
@@ -58,7 +51,8 @@ def evaluate_origins(
     refit, over the persons known at the origin), ``ari_boot_<b>`` (the bootstrap
     pairs), ``ari_median``, ``ari_low`` and ``ari_high`` (their ``band_quantiles``),
     and the origin's intrinsic stability
-    (:data:`ORIGIN_COLUMNS`). T0 itself is in ``stability_snapshots``."""
+    (``n_persons_origin``, ``seed_ari_median``, ``bootstrap_ari_median``,
+    ``unstable``, repeated on each of its rows). T0 itself is in ``stability_snapshots``."""
     tables = [
         _from_origin(
             orders,
@@ -88,6 +82,7 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
     feature_params: dict[str, Any],
 ) -> pd.DataFrame:
     start = time.perf_counter()
+    drawn = bootstrap_draws(orders, params.bootstraps)
     model, features0, replicates = reference_at(
         orders,
         order_items,
@@ -96,6 +91,7 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
         origin,
         params,
         feature_params,
+        drawn,
     )
     intrinsic = measure_intrinsic_stability(features0, model, replicates, params)
     about = {
@@ -105,11 +101,9 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
         "bootstrap_ari_median": intrinsic["bootstrap_ari_median"],
         "unstable": intrinsic["unstable"],
     }
-    drawn = [bootstrap_persons(orders, b) for b in range(len(replicates))]
     cohort = features0["person_key"]
     step = pd.Timedelta(days=params.step_days)
     dates = pd.date_range(pd.Timestamp(origin) + step, plan["data_end"], freq=step)
-    low_q, high_q = params.band_quantiles
     below = np.zeros(3, dtype=int)
     settled = np.zeros(3, dtype=bool)
     rows = []
@@ -124,12 +118,7 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
             assign(refit(segmentation_model, features), members),
         )
         band = ari_band(features, in_cohort, segmentation_model, replicates, drawn)
-        values = [single, *band]
-        curves = [
-            float(np.nanmedian(values)),
-            float(np.nanquantile(values, low_q)),
-            float(np.nanquantile(values, high_q)),
-        ]
+        curves = band_of([single, *band], params.band_quantiles)
         rows.append(
             about
             | {
@@ -138,12 +127,11 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
                 "n_cohort": int(in_cohort.sum()),
                 "ari_cohort": single,
                 **{f"ari_boot_{b}": value for b, value in enumerate(band)},
-                "ari_median": curves[0],
-                "ari_low": curves[1],
-                "ari_high": curves[2],
+                **curves,
             }
         )
-        below = np.where(np.array(curves) < params.ari_threshold, below + 1, 0)
+        low = np.array(list(curves.values())) < params.ari_threshold
+        below = np.where(low, below + 1, 0)
         settled |= below >= params.sustain_snapshots
         if settled.all():
             break

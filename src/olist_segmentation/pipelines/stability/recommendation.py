@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .origins import ORIGIN_COLUMNS
 from .params import StabilityParams
 from .snapshots import window_label
 
@@ -129,10 +128,13 @@ def _origins(
     """Every reference date with its intrinsic stability, period and interval."""
     found = [_origin(t0, later, intrinsic_stability, params)]
     for origin, curve in stability_origins.groupby("origin", sort=True):
+        # every row of an origin repeats its intrinsic stability
         first = curve.iloc[0]
         intrinsic = {
             "n_persons": first["n_persons_origin"],
-            **{k: first[k] for k in ORIGIN_COLUMNS[1:]},
+            "seed_ari_median": first["seed_ari_median"],
+            "bootstrap_ari_median": first["bootstrap_ari_median"],
+            "unstable": first["unstable"],
         }
         found.append(_origin(str(origin)[:10], curve, intrinsic, params))
     return found

@@ -133,20 +133,21 @@ def refit(
     return fresh.fit(features)
 
 
-def bootstrap_persons(orders: pd.DataFrame, replicate: int) -> pd.Series:
-    """How many times each person of the whole history is drawn in bootstrap
-    ``replicate`` (persons drawn with replacement, as many as there are; fixed by
-    ``replicate``), indexed by ``person_key``; persons never drawn are absent.
+def bootstrap_draws(orders: pd.DataFrame, replicates: int) -> list[pd.Series]:
+    """For each bootstrap replicate b < ``replicates``, how many times each person of
+    the whole history is drawn (persons drawn with replacement, as many as there are;
+    fixed by b), indexed by ``person_key``; persons never drawn are absent.
 
     One draw serves every snapshot: a replicate is another sample of the same
     business, the same persons followed through time, so that the refits it compares
     differ by what the persons did between the snapshots, not by who was drawn."""
     persons = np.sort(orders["person_key"].unique())
-    drawn = np.random.default_rng([1, replicate]).integers(
-        0, persons.size, persons.size
-    )
-    counts = np.bincount(drawn, minlength=persons.size)
-    return pd.Series(counts, index=persons).loc[lambda c: c > 0]
+    draws = []
+    for b in range(replicates):
+        drawn = np.random.default_rng([1, b]).integers(0, persons.size, persons.size)
+        counts = np.bincount(drawn, minlength=persons.size)
+        draws.append(pd.Series(counts, index=persons).loc[lambda c: c > 0])
+    return draws
 
 
 def resample(features: pd.DataFrame, drawn: pd.Series) -> pd.DataFrame:
@@ -163,22 +164,19 @@ def reference_at(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
     origin: str,
     params: StabilityParams,
     feature_params: dict[str, Any],
+    drawn: list[pd.Series],
 ) -> tuple[BaseEstimator, pd.DataFrame, list[BaseEstimator]]:
     """A clone of the production model fitted on the features as of ``origin``, those
-    features, and ``bootstraps`` replicates: clones with seed ``b + 1`` on the
-    features of the persons bootstrap replicate b draws."""
+    features, and one replicate per draw of :func:`bootstrap_draws`: clones with seed
+    ``b + 1`` on the features of the persons draw b holds."""
     start = time.perf_counter()
     features = features_as_of(
         orders, order_items, reviews, origin, feature_params, params.window_days
     )
     model = refit(segmentation_model, features)
     replicates = [
-        refit(
-            segmentation_model,
-            resample(features, bootstrap_persons(orders, b)),
-            seed=b + 1,
-        )
-        for b in range(params.bootstraps)
+        refit(segmentation_model, resample(features, persons), seed=b + 1)
+        for b, persons in enumerate(drawn)
     ]
     logger.info(
         "Reference model (%s) and %d bootstrap replicates fitted at %s on %d "
@@ -209,6 +207,17 @@ def ari_band(
         mk_b = refit(segmentation_model, resample(features, persons), seed=b + 1)
         values.append(ari(assign(replicate, cohort), assign(mk_b, cohort)))
     return values
+
+
+def band_of(values: list[float], quantiles: tuple[float, float]) -> dict[str, float]:
+    """``ari_median``, ``ari_low`` and ``ari_high`` of one snapshot's pairs: their
+    median and ``quantiles`` (missing values ignored)."""
+    low, high = quantiles
+    return {
+        "ari_median": float(np.nanmedian(values)),
+        "ari_low": float(np.nanquantile(values, low)),
+        "ari_high": float(np.nanquantile(values, high)),
+    }
 
 
 def assign(model: Any, features: pd.DataFrame) -> pd.Series:
