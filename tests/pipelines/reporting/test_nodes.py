@@ -399,3 +399,12 @@ def test_the_period_over_reference_dates_names_those_left_out(report_inputs):
         "2017-12-22; left out, the model not being stable on the customers known "
         "then: 2017-09-01 (1,450 customers)."
     )
+
+
+def test_a_cheap_rescoring_shows_its_cost_not_zero(report_inputs):
+    rescoring = report_inputs["maintenance_recommendation"]["rescoring"]
+    cheap = with_recommendation(
+        report_inputs, rescoring={**rescoring, "cost_seconds": 0.0267}
+    )
+    text = content_of(cheap)["maintenance"]["rescoring"]["text"]
+    assert text.startswith("About 0.027 s for 4,300 customers")

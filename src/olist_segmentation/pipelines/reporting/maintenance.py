@@ -141,7 +141,7 @@ def _rescoring(rec: dict[str, Any]) -> dict[str, str] | None:
     persons = rescoring.get("persons_at_last_snapshot")
     for_whom = f" for {persons:,} customers" if persons else ""
     text = (
-        f"About {rescoring['cost_seconds']:.1f} s{for_whom}: "
+        f"About {rescoring['cost_seconds']:.2g} s{for_whom}: "
         f"{rescoring['what'].rstrip('.')}."
     )
     moved = rescoring.get("moved_share_per_step_median")
