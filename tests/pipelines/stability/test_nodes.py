@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from olist_segmentation.pipelines.modelling.model_ops import features_of
-from olist_segmentation.pipelines.stability import nodes, snapshots
+from olist_segmentation.pipelines.stability import fits, nodes, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
 from .conftest import SHIFT, make_model
@@ -16,10 +16,10 @@ FEATURES = ("monetary", "frequency", "recency_days")
 
 
 def evaluate(tables, production, params):
-    """Plan, M0 with its replicates, and the snapshot table."""
+    """Plan, the features and fits of every snapshot, M0 and the snapshot table."""
     orders, items, reviews = tables
     plan = snapshots.plan_snapshots(orders, params)
-    m0, f0, replicates = nodes.fit_reference_model(
+    features, seconds = fits.compute_snapshot_features(
         orders=orders,
         order_items=items,
         reviews=reviews,
@@ -28,19 +28,25 @@ def evaluate(tables, production, params):
         params=params,
         feature_params={},
     )
+    fitted, m0 = fits.fit_snapshot_models(features, production, orders, plan, params)
     table = nodes.evaluate_snapshots(
         orders=orders,
-        order_items=items,
-        reviews=reviews,
-        reference_model=m0,
-        reference_features=f0,
-        reference_replicates=replicates,
+        snapshot_features=features,
+        feature_seconds=seconds,
+        fits=fitted,
         segmentation_model=production,
         plan=plan,
         params=params,
-        feature_params={},
     )
-    return {"plan": plan, "m0": m0, "f0": f0, "replicates": replicates, "snaps": table}
+    return {
+        "plan": plan,
+        "m0": m0,
+        "f0": features[plan["t0"]],
+        "replicates": fitted[plan["t0"]]["replicates"],
+        "features": features,
+        "fits": fitted,
+        "snaps": table,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -139,19 +145,27 @@ def test_shares_and_drift_columns(evaluated):
     np.testing.assert_allclose(snaps["psi_max"], snaps[sorted(psi_columns)].max(axis=1))
 
 
-def resampled(model, features):
-    """Two bootstrap replicates of ``model``, with seeds 1 and 2."""
-    return [
-        snapshots.refit(model, features.sample(frac=1, replace=True, random_state=s), s)
-        for s in (1, 2)
-    ]
+def measured(model, features, params):
+    """Intrinsic stability of ``model`` refitted on ``features``: seeds 1 and 2, and
+    two bootstrap replicates of the persons."""
+    fit = {
+        "model": model,
+        "seed_models": [snapshots.refit(model, features, s) for s in (1, 2)],
+        "replicates": [
+            snapshots.refit(
+                model, features.sample(frac=1, replace=True, random_state=s), s
+            )
+            for s in (1, 2)
+        ],
+    }
+    return nodes.intrinsic_at(features, fit, params)
 
 
 def test_intrinsic_stability_flags_an_unstable_model(evaluated):
     f0, params = evaluated["f0"], evaluated["params"]
     # two well separated spending levels at T0: any seed or resample finds them
     clear = snapshots.refit(make_model(features=("monetary",)), f0)
-    stable = nodes.measure_intrinsic_stability(f0, clear, resampled(clear, f0), params)
+    stable = measured(clear, f0, params)
     assert len(stable["seed_ari"]) == 2
     assert len(stable["bootstrap_ari"]) == 2
     assert stable["seed_ari_median"] == pytest.approx(1.0)
@@ -169,9 +183,7 @@ def test_intrinsic_stability_flags_an_unstable_model(evaluated):
         ),
         f0,
     )
-    unstable = nodes.measure_intrinsic_stability(
-        f0, shaky, resampled(shaky, f0), params
-    )
+    unstable = measured(shaky, f0, params)
     assert unstable["unstable"]
     assert unstable["seed_ari_median"] < 0.9
     assert unstable["reason"].startswith("seed_ari_median")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from olist_segmentation.pipelines.stability import origins, snapshots
+from olist_segmentation.pipelines.stability import fits, origins, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
 
@@ -17,7 +17,7 @@ def run(primary_tables, model, feature_params, **settings):
         model, snapshots.features_as_of(*primary_tables, "2018-06-01", feature_params)
     )
     plan = snapshots.plan_snapshots(orders, params)
-    table = origins.evaluate_origins(
+    features, _ = fits.compute_snapshot_features(
         orders=orders,
         order_items=items,
         reviews=reviews,
@@ -26,6 +26,8 @@ def run(primary_tables, model, feature_params, **settings):
         params=params,
         feature_params=feature_params,
     )
+    fitted, _ = fits.fit_snapshot_models(features, production, orders, plan, params)
+    table = origins.evaluate_origins(features, fitted, plan, params)
     return plan, table
 
 

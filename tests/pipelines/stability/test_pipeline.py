@@ -21,7 +21,12 @@ def project_catalog(tmp_path: Path) -> DataCatalog:
     """The project's stability catalog entries, written under ``tmp_path``."""
     config = yaml.safe_load(CATALOG_FILE.read_text())
     entries = {
-        name: {**entry, "filepath": str(tmp_path / entry["filepath"])}
+        name: entry
+        | (
+            {"filepath": str(tmp_path / entry["filepath"])}
+            if "filepath" in entry
+            else {}
+        )
         for name, entry in config.items()
         if not name.startswith("_")
     }

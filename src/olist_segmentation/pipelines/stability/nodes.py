@@ -9,7 +9,8 @@ holds and the seed decide part of it. So every snapshot also compares
 (:func:`.snapshots.bootstrap_draws`), M0_b and Mk_b are fitted with seed b + 1 on
 those persons' features as of T0 and as of the snapshot. Each replicate is another
 sample of the same business, followed through time; their spread is the band around
-the ARI point and, in :mod:`.recommendation`, the interval of the period.
+the ARI point and, in :mod:`.recommendation`, the interval of the period. Every fit
+is made once, in :mod:`.fits`; the nodes here assign and compare.
 """
 
 from __future__ import annotations
@@ -25,67 +26,34 @@ from sklearn.base import BaseEstimator
 from olist_segmentation.pipelines.modelling.model_ops import features_of
 
 from .params import StabilityParams
-from .snapshots import (
-    ari,
-    ari_band,
-    assign,
-    band_of,
-    bootstrap_draws,
-    features_as_of,
-    psi,
-    reference_at,
-    refit,
-    shares,
-)
+from .snapshots import ari, assign, band_aris, band_of, psi, shares
 
 logger = logging.getLogger(__name__)
 
 
-def fit_reference_model(
-    *,
-    orders: pd.DataFrame,
-    order_items: pd.DataFrame,
-    reviews: pd.DataFrame,
-    segmentation_model: BaseEstimator,
+def measure_intrinsic_stability(
+    snapshot_features: dict[str, pd.DataFrame],
+    fits: dict[str, dict[str, Any]],
     plan: dict[str, Any],
     params: StabilityParams,
-    feature_params: dict[str, Any],
-) -> tuple[BaseEstimator, pd.DataFrame, list[BaseEstimator]]:
-    """M0 (a clone of the production model on features as of T0, frozen), the T0
-    features, and M0's ``bootstraps`` replicates (:func:`reference_at`)."""
-    return reference_at(
-        orders,
-        order_items,
-        reviews,
-        segmentation_model,
-        plan["t0"],
-        params,
-        feature_params,
-        bootstrap_draws(orders, params.bootstraps),
-    )
-
-
-def measure_intrinsic_stability(
-    reference_features: pd.DataFrame,
-    reference_model: BaseEstimator,
-    reference_replicates: list[BaseEstimator],
-    params: StabilityParams,
 ) -> dict[str, Any]:
-    """ARI of the model's settings against themselves at T0: refits with other seeds
-    on the same persons, and the bootstrap replicates, each against M0 over every T0
-    person. Below ``intrinsic_ari_threshold`` the settings are flagged unstable and
-    no retraining period is recommended from them."""
-    base = assign(reference_model, reference_features)
-    seed_ari = [
-        ari(
-            base,
-            assign(refit(reference_model, reference_features, s), reference_features),
-        )
-        for s in range(1, params.intrinsic_seeds)
-    ]
+    """:func:`intrinsic_at` the stability T0."""
+    return intrinsic_at(snapshot_features[plan["t0"]], fits[plan["t0"]], params)
+
+
+def intrinsic_at(
+    features: pd.DataFrame, fit: dict[str, Any], params: StabilityParams
+) -> dict[str, Any]:
+    """ARI of the model's settings against themselves at a reference date: the
+    refits with other seeds on the same persons (``fit["seed_models"]``), and the
+    bootstrap replicates, each against the frozen model over every person of
+    ``features``. Below ``intrinsic_ari_threshold`` the settings are flagged
+    unstable and no retraining period is recommended from them."""
+    model = fit["model"]
+    base = assign(model, features)
+    seed_ari = [ari(base, assign(other, features)) for other in fit["seed_models"]]
     bootstrap_ari = [
-        ari(base, assign(replicate, reference_features))
-        for replicate in reference_replicates
+        ari(base, assign(replicate, features)) for replicate in fit["replicates"]
     ]
     medians = {
         "seed_ari_median": float(np.median(seed_ari)),
@@ -94,7 +62,7 @@ def measure_intrinsic_stability(
     threshold = params.intrinsic_ari_threshold
     failing = [name for name, value in medians.items() if value < threshold]
     result = {
-        "n_persons": len(reference_features),
+        "n_persons": len(features),
         "seed_ari": seed_ari,
         "bootstrap_ari": bootstrap_ari,
         **medians,
@@ -110,7 +78,7 @@ def measure_intrinsic_stability(
     (logger.warning if failing else logger.info)(
         "Intrinsic stability of %s: median ARI over seeds %.3f, over bootstraps %.3f "
         "(%s)",
-        type(reference_model).__name__,
+        type(model).__name__,
         medians["seed_ari_median"],
         medians["bootstrap_ari_median"],
         result["reason"],
@@ -131,18 +99,15 @@ def _joiner_baseline(
     return recent.intersection(reference_m0.index)
 
 
-def evaluate_snapshots(
+def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
     *,
     orders: pd.DataFrame,
-    order_items: pd.DataFrame,
-    reviews: pd.DataFrame,
-    reference_model: BaseEstimator,
-    reference_features: pd.DataFrame,
-    reference_replicates: list[BaseEstimator],
+    snapshot_features: dict[str, pd.DataFrame],
+    feature_seconds: dict[str, float],
+    fits: dict[str, dict[str, Any]],
     segmentation_model: BaseEstimator,
     plan: dict[str, Any],
     params: StabilityParams,
-    feature_params: dict[str, Any],
 ) -> pd.DataFrame:
     """One row per snapshot: ARI frozen vs refit with its band, new persons, drift,
     segment shares, and the cost of re-scoring and of retraining.
@@ -158,6 +123,9 @@ def evaluate_snapshots(
     persons who joined since the previous snapshot and that of T0's joiners.
     """
     t0 = pd.Timestamp(plan["t0"])
+    frozen = fits[plan["t0"]]
+    reference_model = frozen["model"]
+    reference_features = snapshot_features[plan["t0"]]
     reference_m0 = assign(reference_model, reference_features)
     m0_segments = sorted(int(s) for s in reference_m0.unique())
     final_segments = sorted(
@@ -167,30 +135,17 @@ def evaluate_snapshots(
     t0_joiners = _joiner_baseline(orders, reference_m0, t0, params.step_days)
     joiner_shares = shares(reference_m0.loc[t0_joiners], m0_segments, "share_m0_")
     cohort = reference_m0.index
-    drawn = bootstrap_draws(orders, len(reference_replicates))
     previous = reference_m0
     rows = []
     start = time.perf_counter()
     for k, date in enumerate(plan["dates"]):
-        tick = time.perf_counter()
-        features = (
-            reference_features
-            if k == 0
-            else features_as_of(
-                orders, order_items, reviews, date, feature_params, params.window_days
-            )
-        )
-        features_seconds = time.perf_counter() - tick
+        features = snapshot_features[date]
         tick = time.perf_counter()
         m0 = assign(reference_model, features)
         predict_seconds = time.perf_counter() - tick
-        tick = time.perf_counter()
-        mk = assign(refit(segmentation_model, features), features)
-        refit_seconds = time.perf_counter() - tick
+        mk = assign(fits[date]["model"], features)
         in_cohort = m0.index.isin(cohort)
-        band = ari_band(
-            features, in_cohort, segmentation_model, reference_replicates, drawn
-        )
+        band = band_aris(frozen, fits[date], features.loc[in_cohort])
         ari_all = [ari(m0[in_cohort], mk[in_cohort]), *band]
         shares_m0 = shares(m0, m0_segments, "share_m0_")
         both = previous.index.intersection(m0.index)
@@ -219,9 +174,9 @@ def evaluate_snapshots(
             "share_shift_max": max(
                 abs(shares_m0[c] - reference_shares[c]) for c in reference_shares
             ),
-            "features_seconds": features_seconds,
+            "features_seconds": feature_seconds[date],
             "predict_seconds": predict_seconds,
-            "refit_seconds": refit_seconds,
+            "refit_seconds": fits[date]["refit_seconds"],
             "n_recent": len(recent),
             "recent_mix_shift": (
                 0.5

@@ -6,46 +6,32 @@ real sample the agreement falls below the threshold after 4 weeks from 2017-09-0
 contract has to hold whenever the model is retrained, so the period is read from
 several origins (:mod:`.recommendation`). From each later origin a clone of the
 production model is frozen, its intrinsic stability measured as at T0, and it is
-compared with refits (one, and the bootstrap pairs) at every step until its period
-and the edges of its band are settled: each has stayed below the threshold for
+compared with the refits (one, and the bootstrap pairs) of every later step
+(:mod:`.fits`, shared with T0's curve) until its period and the edges of its band are
+settled: each has stayed below the threshold for
 ``sustain_snapshots`` snapshots, or the data ends.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
-from .nodes import measure_intrinsic_stability
+from .nodes import intrinsic_at
 from .params import StabilityParams
-from .snapshots import (
-    ari,
-    ari_band,
-    assign,
-    band_of,
-    bootstrap_draws,
-    features_as_of,
-    reference_at,
-    refit,
-)
+from .snapshots import ari, assign, band_aris, band_of, curve_dates
 
 logger = logging.getLogger(__name__)
 
 
 def evaluate_origins(
-    *,
-    orders: pd.DataFrame,
-    order_items: pd.DataFrame,
-    reviews: pd.DataFrame,
-    segmentation_model: BaseEstimator,
+    snapshot_features: dict[str, pd.DataFrame],
+    fits: dict[str, dict[str, Any]],
     plan: dict[str, Any],
     params: StabilityParams,
-    feature_params: dict[str, Any],
 ) -> pd.DataFrame:
     """One row per (later origin, snapshot): ``ari_cohort`` (frozen against one
     refit, over the persons known at the origin), ``ari_boot_<b>`` (the bootstrap
@@ -54,16 +40,7 @@ def evaluate_origins(
     (``n_persons_origin``, ``seed_ari_median``, ``bootstrap_ari_median``,
     ``unstable``, repeated on each of its rows). T0 itself is in ``stability_snapshots``."""
     tables = [
-        _from_origin(
-            orders,
-            order_items,
-            reviews,
-            segmentation_model,
-            origin,
-            plan,
-            params,
-            feature_params,
-        )
+        _from_origin(snapshot_features, fits, origin, plan, params)
         for origin in plan["origins"][1:]
     ]
     if not tables:
@@ -71,29 +48,16 @@ def evaluate_origins(
     return pd.concat(tables, ignore_index=True)
 
 
-def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, settings)
-    orders: pd.DataFrame,
-    order_items: pd.DataFrame,
-    reviews: pd.DataFrame,
-    segmentation_model: BaseEstimator,
+def _from_origin(
+    snapshot_features: dict[str, pd.DataFrame],
+    fits: dict[str, dict[str, Any]],
     origin: str,
     plan: dict[str, Any],
     params: StabilityParams,
-    feature_params: dict[str, Any],
 ) -> pd.DataFrame:
-    start = time.perf_counter()
-    drawn = bootstrap_draws(orders, params.bootstraps)
-    model, features0, replicates = reference_at(
-        orders,
-        order_items,
-        reviews,
-        segmentation_model,
-        origin,
-        params,
-        feature_params,
-        drawn,
-    )
-    intrinsic = measure_intrinsic_stability(features0, model, replicates, params)
+    frozen = fits[origin]
+    features0 = snapshot_features[origin]
+    intrinsic = intrinsic_at(features0, frozen, params)
     about = {
         "origin": pd.Timestamp(origin),
         "n_persons_origin": intrinsic["n_persons"],
@@ -102,28 +66,23 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
         "unstable": intrinsic["unstable"],
     }
     cohort = features0["person_key"]
-    step = pd.Timedelta(days=params.step_days)
-    dates = pd.date_range(pd.Timestamp(origin) + step, plan["data_end"], freq=step)
     below = np.zeros(3, dtype=int)
     settled = np.zeros(3, dtype=bool)
     rows = []
-    for date in dates:
-        features = features_as_of(
-            orders, order_items, reviews, date, feature_params, params.window_days
-        )
+    for date in curve_dates(plan, origin)[1:]:
+        features = snapshot_features[date]
         in_cohort = features["person_key"].isin(cohort).to_numpy()
         members = features.loc[in_cohort]
         single = ari(
-            assign(model, members),
-            assign(refit(segmentation_model, features), members),
+            assign(frozen["model"], members), assign(fits[date]["model"], members)
         )
-        band = ari_band(features, in_cohort, segmentation_model, replicates, drawn)
+        band = band_aris(frozen, fits[date], members)
         curves = band_of([single, *band], params.band_quantiles)
         rows.append(
             about
             | {
-                "date": date,
-                "horizon_days": int((date - pd.Timestamp(origin)).days),
+                "date": pd.Timestamp(date),
+                "horizon_days": int((pd.Timestamp(date) - pd.Timestamp(origin)).days),
                 "n_cohort": int(in_cohort.sum()),
                 "ari_cohort": single,
                 **{f"ari_boot_{b}": value for b, value in enumerate(band)},
@@ -137,12 +96,11 @@ def _from_origin(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, se
             break
     logger.info(
         "Origin %s: %d persons, intrinsic ARI %.3f (seeds) / %.3f (bootstrap), "
-        "%d snapshots until the period settled, %.1f s",
+        "%d snapshots until the period settled",
         origin[:10],
         about["n_persons_origin"],
         about["seed_ari_median"],
         about["bootstrap_ari_median"],
         len(rows),
-        time.perf_counter() - start,
     )
     return pd.DataFrame(rows)

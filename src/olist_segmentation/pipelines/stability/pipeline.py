@@ -5,19 +5,7 @@ from __future__ import annotations
 
 from kedro.pipeline import Node, Pipeline
 
-from . import nodes, origins, plots, recommendation, snapshots
-
-#: What every node that refits over time reads: the history, the production model,
-#: the plan and the settings (keyword arguments of the node functions).
-HISTORY = {
-    "orders": "primary_orders",
-    "order_items": "primary_order_items",
-    "reviews": "primary_reviews",
-    "segmentation_model": "segmentation_model",
-    "plan": "stability_plan",
-    "params": "params:stability",
-    "feature_params": "params:feature_engineering",
-}
+from . import fits, nodes, origins, plots, recommendation, snapshots
 
 
 def create_pipeline(**kwargs) -> Pipeline:
@@ -31,21 +19,37 @@ def create_pipeline(**kwargs) -> Pipeline:
                 name="plan_snapshots",
             ),
             Node(
-                func=nodes.fit_reference_model,
-                inputs=HISTORY,
-                outputs=[
-                    "stability_reference_model",
-                    "stability_reference_features",
-                    "stability_reference_replicates",
+                func=fits.compute_snapshot_features,
+                inputs={
+                    "orders": "primary_orders",
+                    "order_items": "primary_order_items",
+                    "reviews": "primary_reviews",
+                    "segmentation_model": "segmentation_model",
+                    "plan": "stability_plan",
+                    "params": "params:stability",
+                    "feature_params": "params:feature_engineering",
+                },
+                outputs=["stability_snapshot_features", "stability_feature_seconds"],
+                name="compute_snapshot_features",
+            ),
+            Node(
+                func=fits.fit_snapshot_models,
+                inputs=[
+                    "stability_snapshot_features",
+                    "segmentation_model",
+                    "primary_orders",
+                    "stability_plan",
+                    "params:stability",
                 ],
-                name="fit_reference_model",
+                outputs=["stability_fits", "stability_reference_model"],
+                name="fit_snapshot_models",
             ),
             Node(
                 func=nodes.measure_intrinsic_stability,
                 inputs=[
-                    "stability_reference_features",
-                    "stability_reference_model",
-                    "stability_reference_replicates",
+                    "stability_snapshot_features",
+                    "stability_fits",
+                    "stability_plan",
                     "params:stability",
                 ],
                 outputs="intrinsic_stability",
@@ -54,17 +58,25 @@ def create_pipeline(**kwargs) -> Pipeline:
             Node(
                 func=nodes.evaluate_snapshots,
                 inputs={
-                    **HISTORY,
-                    "reference_model": "stability_reference_model",
-                    "reference_features": "stability_reference_features",
-                    "reference_replicates": "stability_reference_replicates",
+                    "orders": "primary_orders",
+                    "snapshot_features": "stability_snapshot_features",
+                    "feature_seconds": "stability_feature_seconds",
+                    "fits": "stability_fits",
+                    "segmentation_model": "segmentation_model",
+                    "plan": "stability_plan",
+                    "params": "params:stability",
                 },
                 outputs="stability_snapshots",
                 name="evaluate_snapshots",
             ),
             Node(
                 func=origins.evaluate_origins,
-                inputs=HISTORY,
+                inputs=[
+                    "stability_snapshot_features",
+                    "stability_fits",
+                    "stability_plan",
+                    "params:stability",
+                ],
                 outputs="stability_origins",
                 name="evaluate_origins",
             ),

@@ -8,7 +8,6 @@ never taken from the full history.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import numpy as np
@@ -124,6 +123,16 @@ def features_as_of(  # noqa: PLR0917 (the feature code's own order, plus two)
     )
 
 
+def curve_dates(plan: dict[str, Any], origin: str) -> list[str]:
+    """The snapshot dates of the curve from ``origin`` (ISO timestamps): the origin
+    itself, then one every ``step_days`` up to the end of the data."""
+    step = pd.Timedelta(days=plan["step_days"])
+    return [
+        d.isoformat()
+        for d in pd.date_range(pd.Timestamp(origin), plan["data_end"], freq=step)
+    ]
+
+
 def refit(
     model: BaseEstimator, features: pd.DataFrame, seed: int | None = None
 ) -> BaseEstimator:
@@ -156,57 +165,15 @@ def resample(features: pd.DataFrame, drawn: pd.Series) -> pd.DataFrame:
     return features.iloc[np.repeat(np.arange(len(features)), repeats)]
 
 
-def reference_at(  # noqa: PLR0913, PLR0917 (the tables, the model, the date, settings)
-    orders: pd.DataFrame,
-    order_items: pd.DataFrame,
-    reviews: pd.DataFrame,
-    segmentation_model: BaseEstimator,
-    origin: str,
-    params: StabilityParams,
-    feature_params: dict[str, Any],
-    drawn: list[pd.Series],
-) -> tuple[BaseEstimator, pd.DataFrame, list[BaseEstimator]]:
-    """A clone of the production model fitted on the features as of ``origin``, those
-    features, and one replicate per draw of :func:`bootstrap_draws`: clones with seed
-    ``b + 1`` on the features of the persons draw b holds."""
-    start = time.perf_counter()
-    features = features_as_of(
-        orders, order_items, reviews, origin, feature_params, params.window_days
-    )
-    model = refit(segmentation_model, features)
-    replicates = [
-        refit(segmentation_model, resample(features, persons), seed=b + 1)
-        for b, persons in enumerate(drawn)
-    ]
-    logger.info(
-        "Reference model (%s) and %d bootstrap replicates fitted at %s on %d "
-        "persons in %.1f s",
-        type(model).__name__,
-        len(replicates),
-        origin[:10],
-        len(features),
-        time.perf_counter() - start,
-    )
-    return model, features, replicates
-
-
-def ari_band(
-    features: pd.DataFrame,
-    in_cohort: np.ndarray,
-    segmentation_model: BaseEstimator,
-    reference_replicates: list[BaseEstimator],
-    drawn: list[pd.Series],
+def band_aris(
+    frozen: dict[str, Any], refitted: dict[str, Any], cohort: pd.DataFrame
 ) -> list[float]:
-    """ARI over the cohort of every bootstrap pair (M0_b, Mk_b) at one snapshot: Mk_b
-    fitted on the snapshot features of the persons replicate b drew."""
-    cohort = features.loc[in_cohort]
-    values = []
-    for b, (replicate, persons) in enumerate(
-        zip(reference_replicates, drawn, strict=True)
-    ):
-        mk_b = refit(segmentation_model, resample(features, persons), seed=b + 1)
-        values.append(ari(assign(replicate, cohort), assign(mk_b, cohort)))
-    return values
+    """ARI over the ``cohort`` rows of every bootstrap pair: the frozen model's
+    replicate b against the refit's replicate b (:mod:`.fits`)."""
+    return [
+        ari(assign(m0_b, cohort), assign(mk_b, cohort))
+        for m0_b, mk_b in zip(frozen["replicates"], refitted["replicates"], strict=True)
+    ]
 
 
 def band_of(values: list[float], quantiles: tuple[float, float]) -> dict[str, float]:
