@@ -11,7 +11,10 @@ import yaml
 from pydantic import ValidationError
 from sklearn.base import clone
 
-from olist_segmentation.pipelines.modelling.model_ops import n_segments
+from olist_segmentation.pipelines.modelling.model_ops import (
+    n_segments,
+    predict_in_batches,
+)
 from olist_segmentation.pipelines.modelling.nodes import (
     assign_training_segments,
     build_customer_segments,
@@ -90,6 +93,16 @@ def test_fit_refits_the_selected_model_on_every_person():
     expected = clone(selected).fit(model_input).predict(model_input)
     np.testing.assert_array_equal(segments["segment"], expected)
     assert segments["segment"].dtype == "int64"
+
+
+def test_batches_assign_what_one_predict_assigns():
+    model_input = prepare_model_input(make_features(50), modelling_params())
+    fitted = fit_segmentation_model(model_input, _kmeans())
+    whole = fitted.predict(model_input)
+    for batch_rows in (1, 7, 50, 10_000):
+        batched = predict_in_batches(fitted, model_input, batch_rows)
+        np.testing.assert_array_equal(batched, whole)
+    assert predict_in_batches(fitted, model_input.iloc[:0]).shape == (0,)
 
 
 def test_predict_segments_and_customer_segments():

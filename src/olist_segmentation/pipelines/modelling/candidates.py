@@ -18,6 +18,7 @@ from sklearn.metrics import (
 )
 from sklearn.pipeline import Pipeline
 
+from .model_ops import side_by_side
 from .params import CandidateSpace, ModellingParams
 from .segmenter import NOISE, build_model
 
@@ -122,6 +123,29 @@ def score_partition(
     return result
 
 
+def _fit_and_score(
+    model: Pipeline,
+    model_input: pd.DataFrame,
+    evaluation: pd.DataFrame,
+    modelling: ModellingParams,
+) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    model.fit(model_input)
+    t1 = time.perf_counter()
+    space = model[:-1].transform(evaluation)
+    labels = model[-1].predict_raw(space)
+    t2 = time.perf_counter()
+    return {
+        **score_partition(
+            space, labels, modelling.silhouette_sample_size, modelling.seed
+        ),
+        "fit_seconds": round(t1 - t0, 3),
+        "predict_seconds": round(t2 - t1, 3),
+        "fit_rows": len(model[-1].sample_index_),
+        "evaluation_rows": len(evaluation),
+    }
+
+
 def evaluate_candidates(
     model_input: pd.DataFrame,
     algorithm: str,
@@ -132,25 +156,25 @@ def evaluate_candidates(
 
     Each candidate is fitted on every person (its clusterer on ``fit_sample_size``
     of them), then scored on the same fixed-seed evaluation sample of
-    ``evaluation_sample_size`` persons as every other candidate.
+    ``evaluation_sample_size`` persons as every other candidate; the candidates are
+    fitted side by side over ``modelling.n_jobs`` workers, one thread each.
     """
     candidate_space = modelling.candidates[algorithm]
     models = candidate_models(candidate_space, modelling)
     evaluation = model_input.iloc[evaluation_rows(len(model_input), modelling)]
-    rows = []
     started = time.perf_counter()
-    for number, (identifier, (transform, params, model)) in enumerate(
-        models.items(), start=1
+    scored = side_by_side(
+        _fit_and_score,
+        (
+            (model, model_input, evaluation, modelling)
+            for _, _, model in models.values()
+        ),
+        modelling.n_jobs,
+    )
+    rows = []
+    for number, ((identifier, (transform, params, _)), metrics) in enumerate(
+        zip(models.items(), scored, strict=True), start=1
     ):
-        t0 = time.perf_counter()
-        model.fit(model_input)
-        t1 = time.perf_counter()
-        space = model[:-1].transform(evaluation)
-        labels = model[-1].predict_raw(space)
-        t2 = time.perf_counter()
-        metrics = score_partition(
-            space, labels, modelling.silhouette_sample_size, modelling.seed
-        )
         rows.append(
             {
                 "candidate_id": identifier,
@@ -158,15 +182,11 @@ def evaluate_candidates(
                 "transform": transform,
                 "params": json.dumps(params, sort_keys=True),
                 **metrics,
-                "fit_seconds": round(t1 - t0, 3),
-                "predict_seconds": round(t2 - t1, 3),
-                "fit_rows": len(model[-1].sample_index_),
-                "evaluation_rows": len(evaluation),
             }
         )
         logger.info(
             "candidate %d/%d %s: %d clusters, noise %.1f%%, smallest %.1f%%, "
-            "silhouette %.3f, CH %.0f, DB %.3f (fit %.1f s, total %.1f s)",
+            "silhouette %.3f, CH %.0f, DB %.3f (fit %.1f s)",
             number,
             len(models),
             identifier,
@@ -176,9 +196,14 @@ def evaluate_candidates(
             metrics["silhouette"],
             metrics["calinski_harabasz"],
             metrics["davies_bouldin"],
-            t1 - t0,
-            time.perf_counter() - started,
+            metrics["fit_seconds"],
         )
+    logger.info(
+        "%d %s candidates fitted and scored in %.1f s",
+        len(models),
+        algorithm,
+        time.perf_counter() - started,
+    )
     return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
 
 

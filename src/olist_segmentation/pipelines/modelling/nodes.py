@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from .model_ops import predict_in_batches
 from .params import ModellingParams
 
 logger = logging.getLogger(__name__)
@@ -58,11 +59,12 @@ def fit_segmentation_model(
 def assign_training_segments(
     model_input: pd.DataFrame, segmentation_model: Pipeline
 ) -> pd.DataFrame:
-    """``person_key`` and ``segment`` of every person the model was fitted on."""
+    """``person_key`` and ``segment`` of every person the model was fitted on,
+    assigned in batches (:func:`.model_ops.predict_in_batches`)."""
     return pd.DataFrame(
         {
             KEY: model_input[KEY].to_numpy(),
-            "segment": segmentation_model.predict(model_input).astype("int64"),
+            "segment": predict_in_batches(segmentation_model, model_input),
         }
     )
 
@@ -72,8 +74,9 @@ def predict_segments(
     segmentation_model: Pipeline,
     segment_names: dict[str, str],
 ) -> pd.DataFrame:
-    """Inference: ``person_key``, ``segment`` and ``segment_name`` of feature rows."""
-    segments = segmentation_model.predict(model_input).astype("int64")
+    """Inference: ``person_key``, ``segment`` and ``segment_name`` of feature rows,
+    assigned in batches."""
+    segments = predict_in_batches(segmentation_model, model_input)
     names = pd.Series(segments).astype(str).map(segment_names)
     unnamed = sorted(set(segments[names.isna().to_numpy()].tolist()))
     if unnamed:

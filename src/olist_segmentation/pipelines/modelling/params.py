@@ -6,14 +6,24 @@ them before any node runs: a misspelled or out-of-range key stops the run, namin
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Algorithm = Literal["kmeans", "gmm", "dbscan", "hdbscan"]
 # log_*: sign(x) * log1p(|x|) of log_features, then StandardScaler / RobustScaler;
 # quantile_*: scikit-learn's QuantileTransformer (rank-based) to a normal / uniform.
 Transform = Literal["log_standard", "log_robust", "quantile_normal", "quantile_uniform"]
+
+
+def _workers(n_jobs: int) -> int:
+    if n_jobs == 0:
+        raise ValueError("n_jobs must be -1 (every core) or a number of workers >= 1")
+    return n_jobs
+
+
+#: joblib workers for independent fits (:func:`.model_ops.side_by_side`).
+Workers = Annotated[int, Field(ge=-1), AfterValidator(_workers)]
 
 
 class Strict(BaseModel):
@@ -83,6 +93,7 @@ class ModellingParams(Strict):
     seed: int = 42
     evaluation_sample_size: int = Field(default=20000, ge=10)
     silhouette_sample_size: int = Field(default=5000, ge=10)
+    n_jobs: Workers = -1
     selection: SelectionParams = SelectionParams()
     profile: ProfileParams = ProfileParams()
     candidates: dict[str, CandidateSpace] = {}

@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.metrics import adjusted_rand_score
 from sklearn.pipeline import Pipeline
 
 from .candidates import METRICS, candidate_models, evaluation_rows
-from .model_ops import features_of, with_seed
+from .model_ops import features_of, intrinsic_agreement, side_by_side, with_seed
 from .params import ModellingParams, SelectionParams
 
 logger = logging.getLogger(__name__)
@@ -68,30 +67,36 @@ def rank_candidates(candidates: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _fitted(model: Pipeline, frame: pd.DataFrame) -> Pipeline:
+    return model.fit(frame)
+
+
 def intrinsic_stability(
     model: Pipeline, model_input: pd.DataFrame, settings: ModellingParams
 ) -> dict[str, float]:
-    """Median ARI, on the evaluation sample, between ``model`` fitted on every person
-    and refits with other seeds / on bootstrap resamples of the persons."""
+    """Median ARI (:func:`.model_ops.intrinsic_agreement`), on the evaluation sample,
+    between ``model`` fitted on every person and refits with other seeds / on
+    bootstrap resamples of the persons, fitted side by side."""
     guard = settings.selection.stability
     evaluation = model_input.iloc[evaluation_rows(len(model_input), settings)]
-    base = clone(model).fit(model_input).predict(evaluation)
-    seeds = [
-        adjusted_rand_score(
-            base, with_seed(model, seed).fit(model_input).predict(evaluation)
-        )
-        for seed in guard.seeds
-    ]
     rng = np.random.default_rng(settings.seed)
-    boots = []
-    for _ in range(guard.n_bootstrap):
-        rows = rng.integers(0, len(model_input), size=len(model_input))
-        refit = clone(model).fit(model_input.iloc[rows])
-        boots.append(adjusted_rand_score(base, refit.predict(evaluation)))
-    return {
-        "seed_ari_median": float(np.median(seeds)),
-        "bootstrap_ari_median": float(np.median(boots)),
-    }
+    resamples = [
+        model_input.iloc[rng.integers(0, len(model_input), size=len(model_input))]
+        for _ in range(guard.n_bootstrap)
+    ]
+    base, *refits = side_by_side(
+        _fitted,
+        [
+            (clone(model), model_input),
+            *((with_seed(model, seed), model_input) for seed in guard.seeds),
+            *((clone(model), resample) for resample in resamples),
+        ],
+        settings.n_jobs,
+    )
+    measured = intrinsic_agreement(
+        base, refits[: len(guard.seeds)], refits[len(guard.seeds) :], evaluation
+    )
+    return {key: measured[key] for key in ("seed_ari_median", "bootstrap_ari_median")}
 
 
 def _summary(row: pd.Series) -> dict[str, Any]:

@@ -11,8 +11,7 @@ other seeds that measure intrinsic stability. Every curve of :mod:`.nodes` and
 :mod:`.origins` then only assigns and compares.
 
 The dates are independent, so they are fitted side by side over ``n_jobs`` joblib
-workers, each fit with one OpenMP thread: a KMeans fit on a few tens of thousands of
-rows gains nothing from more threads and loses much when the cores are busy.
+workers, each fit with one thread (:func:`.model_ops.side_by_side`).
 """
 
 from __future__ import annotations
@@ -22,11 +21,9 @@ import time
 from typing import Any
 
 import pandas as pd
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator
-from threadpoolctl import threadpool_limits
 
-from olist_segmentation.pipelines.modelling.model_ops import features_of
+from olist_segmentation.pipelines.modelling.model_ops import features_of, side_by_side
 
 from .params import StabilityParams
 from .snapshots import bootstrap_draws, curve_dates, features_as_of, refit, resample
@@ -72,19 +69,18 @@ def _fit_date(
     drawn: list[pd.Series],
     seeds: range,
 ) -> dict[str, Any]:
-    with threadpool_limits(limits=1):
-        tick = time.perf_counter()
-        fitted = refit(model, features)
-        seconds = time.perf_counter() - tick
-        return {
-            "model": fitted,
-            "refit_seconds": seconds,
-            "replicates": [
-                refit(model, resample(features, persons), seed=b + 1)
-                for b, persons in enumerate(drawn)
-            ],
-            "seed_models": [refit(model, features, seed) for seed in seeds],
-        }
+    tick = time.perf_counter()
+    fitted = refit(model, features)
+    seconds = time.perf_counter() - tick
+    return {
+        "model": fitted,
+        "refit_seconds": seconds,
+        "replicates": [
+            refit(model, resample(features, persons), seed=b + 1)
+            for b, persons in enumerate(drawn)
+        ],
+        "seed_models": [refit(model, features, seed) for seed in seeds],
+    }
 
 
 def fit_snapshot_models(
@@ -102,14 +98,18 @@ def fit_snapshot_models(
     drawn = bootstrap_draws(orders, params.bootstraps)
     origins = set(plan["origins"])
     dates = list(snapshot_features)
-    fitted = Parallel(n_jobs=params.n_jobs)(
-        delayed(_fit_date)(
-            segmentation_model,
-            snapshot_features[date],
-            drawn,
-            range(1, params.intrinsic_seeds) if date in origins else range(0),
-        )
-        for date in dates
+    fitted = side_by_side(
+        _fit_date,
+        (
+            (
+                segmentation_model,
+                snapshot_features[date],
+                drawn,
+                range(1, params.intrinsic_seeds) if date in origins else range(0),
+            )
+            for date in dates
+        ),
+        params.n_jobs,
     )
     fits = dict(zip(dates, fitted, strict=True))
     logger.info(

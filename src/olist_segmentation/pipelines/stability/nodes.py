@@ -19,11 +19,13 @@ import logging
 import time
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from olist_segmentation.pipelines.modelling.model_ops import features_of
+from olist_segmentation.pipelines.modelling.model_ops import (
+    features_of,
+    intrinsic_agreement,
+)
 
 from .params import StabilityParams
 from .snapshots import ari, assign, band_aris, band_of, psi, shares
@@ -50,14 +52,13 @@ def intrinsic_at(
     ``features``. Below ``intrinsic_ari_threshold`` the settings are flagged
     unstable and no retraining period is recommended from them."""
     model = fit["model"]
-    base = assign(model, features)
-    seed_ari = [ari(base, assign(other, features)) for other in fit["seed_models"]]
-    bootstrap_ari = [
-        ari(base, assign(replicate, features)) for replicate in fit["replicates"]
-    ]
+    measured = intrinsic_agreement(
+        model, fit["seed_models"], fit["replicates"], features
+    )
+    seed_ari, bootstrap_ari = measured["seed_ari"], measured["bootstrap_ari"]
     medians = {
-        "seed_ari_median": float(np.median(seed_ari)),
-        "bootstrap_ari_median": float(np.median(bootstrap_ari)),
+        "seed_ari_median": measured["seed_ari_median"],
+        "bootstrap_ari_median": measured["bootstrap_ari_median"],
     }
     threshold = params.intrinsic_ari_threshold
     failing = [name for name, value in medians.items() if value < threshold]

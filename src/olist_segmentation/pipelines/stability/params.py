@@ -11,6 +11,8 @@ import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from olist_segmentation.pipelines.modelling.params import Workers
+
 
 class MonitoringThresholds(BaseModel):
     """Signals that should trigger a retrain before the scheduled one."""
@@ -51,7 +53,7 @@ class StabilityParams(BaseModel):
     band_quantiles: tuple[float, float] = (0.1, 0.9)
     intrinsic_seeds: int = Field(3, ge=2)
     intrinsic_ari_threshold: float = Field(0.9, gt=0, le=1)
-    n_jobs: int = Field(-1, ge=-1)
+    n_jobs: Workers = -1
     psi_bins: int = Field(10, ge=2)
     rescoring_cadence_days: int = Field(7, ge=1)
     monitoring: MonitoringThresholds = MonitoringThresholds()
@@ -64,9 +66,5 @@ class StabilityParams(BaseModel):
             raise ValueError(
                 f"stability.band_quantiles must be 0 <= low < high <= 1, got "
                 f"{list(self.band_quantiles)}"
-            )
-        if self.n_jobs == 0:
-            raise ValueError(
-                "stability.n_jobs must be -1 (every core) or a number of workers >= 1"
             )
         return self
