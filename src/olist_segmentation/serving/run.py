@@ -74,15 +74,9 @@ class ServedRun:
         return self.segment_names[int(segment)]
 
     def retraining_advice(self) -> str:
-        """The maintenance recommendation in one sentence, with its interval if any."""
-        advice = self.recommendation
-        text = advice.get("schedule") or (
-            f"Retrain every {advice.get('retrain_period_weeks')} weeks"
-        )
-        interval = advice.get("retrain_period_interval_weeks")
-        if interval:
-            text += f" (interval {interval[0]}–{interval[1]} weeks)"
-        return text
+        """The maintenance recommendation in one sentence, with its interval if any:
+        the run's own ``headline``, as its report says it."""
+        return self.recommendation["headline"]
 
     def segment_of(self, customer_unique_id: str) -> dict[str, Any] | None:
         """``segment`` and ``segment_name`` the run gave a customer; ``None`` if unknown."""

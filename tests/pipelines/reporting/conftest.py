@@ -145,6 +145,7 @@ def _recommendation() -> dict:
         "retrain_period_weeks": 6.0,
         "retrain_period_interval_weeks": [4.0, 8.0],
         "censored": False,
+        "headline": "Retrain every 6 weeks (likely between 4 and 8 weeks)",
         "schedule": "Retrain every 6 weeks (42 days): ARI fell below 0.8 at 56 days",
         "caveat": None,
         "ari_by_horizon": ari,

@@ -8,6 +8,7 @@ import pytest
 
 from olist_segmentation.pipelines.stability.params import StabilityParams
 from olist_segmentation.pipelines.stability.recommendation import (
+    headline,
     period_days,
     recommend_maintenance,
 )
@@ -90,6 +91,17 @@ def test_the_period_is_read_from_the_median_and_the_interval_from_the_band():
         "interval 4-6 weeks; from 2017-09-01: 6 weeks)"
     )
     assert rec["origins"][0]["interval_weeks"] == [4, 6]
+    assert rec["headline"] == "Retrain every 6 weeks (likely between 4 and 6 weeks)"
+
+
+def test_the_headline_says_each_kind_of_contract_plainly():
+    assert headline(None, None, False, 14) == "No retraining period is recommended"
+    assert headline(0.0, [0.0, 2.0], False, 14) == "Retrain at every step of 14 days"
+    assert headline(6.0, [6.0, 6.0], False, 14) == "Retrain every 6 weeks"
+    assert headline(6.0, [4.0, 8.0], True, 14) == (
+        "Retrain every 6 weeks, or less often: the agreement never fell below the "
+        "threshold in the 6 weeks observed"
+    )
 
 
 def test_an_isolated_low_point_does_not_end_the_period():

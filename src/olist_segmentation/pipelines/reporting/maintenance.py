@@ -113,26 +113,6 @@ def _origins_sentence(rec: dict[str, Any]) -> str:
     return text + "."
 
 
-def _headline(rec: dict[str, Any]) -> str:
-    if _withheld(rec):
-        return "No retraining period is recommended"
-    period = rec.get("retrain_period_weeks")
-    if period is None:
-        return "No retraining period was measured"
-    if period == 0:
-        return f"Retrain at every step of {rec.get('step_days', 0)} days"
-    if rec.get("censored"):
-        return (
-            f"Retrain every {period:g} weeks, or less often: the agreement never "
-            f"fell below the threshold in the {period:g} weeks observed"
-        )
-    text = f"Retrain every {period:g} weeks"
-    interval = rec.get("retrain_period_interval_weeks")
-    if interval and interval[0] != interval[1]:
-        text += f" (likely between {interval[0]:g} and {interval[1]:g} weeks)"
-    return text
-
-
 def _rescoring(rec: dict[str, Any]) -> dict[str, str] | None:
     """A title with the cadence, and what re-scoring costs and moves."""
     rescoring = rec.get("rescoring")
@@ -199,7 +179,7 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
     return {
         "recommended": not withheld and rec.get("retrain_period_weeks") is not None,
         "unstable": withheld,
-        "headline": _headline(rec),
+        "headline": rec["headline"],
         "rescoring": _rescoring(rec),
         "retraining": _retraining(rec),
         "intrinsic": _intrinsic_sentence(intrinsic),

@@ -81,8 +81,7 @@ def plot_ari_over_time(
             x=rec["retrain_period_weeks"],
             line_dash="dot",
             line_color="green",
-            annotation_text=f"retrain every {rec['retrain_period_weeks']:g} weeks "
-            f"({low:g}-{high:g})",
+            annotation_text=rec["headline"],
         )
     fig.update_layout(
         title=f"How fast segments go stale: ARI of the model frozen at {rec['t0']} "

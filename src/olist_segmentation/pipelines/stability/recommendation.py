@@ -83,6 +83,29 @@ def _schedule(
     )
 
 
+def headline(
+    period_weeks: float | None,
+    interval: list[float] | None,
+    censored: bool,
+    step_days: int,
+) -> str:
+    """The contract in one sentence, as the report, the API and the app say it
+    (``period_weeks`` ``None``: no period is recommended)."""
+    if period_weeks is None:
+        return "No retraining period is recommended"
+    if period_weeks == 0:
+        return f"Retrain at every step of {step_days} days"
+    if censored:
+        return (
+            f"Retrain every {period_weeks:g} weeks, or less often: the agreement never "
+            f"fell below the threshold in the {period_weeks:g} weeks observed"
+        )
+    text = f"Retrain every {period_weeks:g} weeks"
+    if interval and interval[0] != interval[1]:
+        text += f" (likely between {interval[0]:g} and {interval[1]:g} weeks)"
+    return text
+
+
 def _by_horizon(later: pd.DataFrame, values: Any) -> dict[str, Any]:
     return {str(int(h)): v for h, v in zip(later["horizon_days"], values, strict=True)}
 
@@ -242,6 +265,12 @@ def recommend_maintenance(
         "censored": censored,
         "first_below_threshold_days": first_below,
         "origins": origins,
+        "headline": headline(
+            None if unstable else round(period / 7, 1),
+            None if unstable else interval,
+            censored,
+            p.step_days,
+        ),
         "schedule": schedule,
         "caveat": caveat,
         "ari_by_horizon": _by_horizon(later, later["ari_median"].round(4)),
