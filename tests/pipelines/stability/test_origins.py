@@ -66,7 +66,8 @@ def test_an_origin_stops_once_its_period_is_settled(
         sustain_snapshots=1,
     )
     for _, rows in table.groupby("origin"):
-        below = rows[["ari_median", "ari_low", "ari_high"]] < 1.0
+        curves = ["ari_median", "ari_low", "ari_high", "ari_boot_0", "ari_boot_1"]
+        below = rows[curves] < 1.0
         settled = below.cummax().all(axis=1).tolist()
         # measured up to the first snapshot by which every curve has been below
         assert settled[-1] and not any(settled[:-1])

@@ -26,10 +26,14 @@ INTRINSIC = {
 NO_ORIGINS = pd.DataFrame(columns=["origin", "date", "horizon_days", "ari_median"])
 
 
-def table(median, low=None, high=None, step=14):
-    """A snapshot table whose ARI points are ``median`` (T0 first) and band edges."""
+def table(median, low=None, high=None, step=14, pairs=None):
+    """A snapshot table whose ARI points are ``median`` (T0 first), band edges, and
+    bootstrap pairs' curves (``pairs``; by default two, along the band's edges)."""
     n = len(median)
     median = np.asarray(median, dtype=float)
+    low = median - 0.05 if low is None else low
+    high = median + 0.05 if high is None else high
+    pairs = [low, high] if pairs is None else pairs
     return pd.DataFrame(
         {
             "date": pd.date_range("2017-09-01", periods=n, freq=f"{step}D"),
@@ -37,8 +41,9 @@ def table(median, low=None, high=None, step=14):
             "n_persons": np.arange(n) * 10 + 100,
             "ari_cohort": median,
             "ari_median": median,
-            "ari_low": median - 0.05 if low is None else low,
-            "ari_high": median + 0.05 if high is None else high,
+            "ari_low": low,
+            "ari_high": high,
+            **{f"ari_boot_{b}": curve for b, curve in enumerate(pairs)},
             "m0_step_churn": np.full(n, 0.02),
             "psi_max": np.linspace(0, 0.5, n),
             "share_shift_max": np.linspace(0, 0.04, n),
@@ -182,9 +187,17 @@ def test_the_period_is_the_median_over_the_reference_dates():
     ]
     assert [o["period_weeks"] for o in rec["origins"]] == [6, 10, 12]
     assert rec["retrain_period_weeks"] == 10
-    # the span of the three intervals (band +-0.05 around each curve)
+    # each origin's interval: its two pairs' periods (curves at -0.05 and +0.05)
     assert [o["interval_weeks"] for o in rec["origins"]] == [[4, 6], [10, 10], [12, 12]]
-    assert rec["retrain_period_interval_weeks"] == [4, 12]
+    assert [o["replicate_period_days"] for o in rec["origins"]] == [
+        [28, 42],
+        [70, 70],
+        [84, 84],
+    ]
+    # pair 0 gives 4, 10, 12 weeks and pair 1 6, 10, 12: each sample's median is 10
+    # weeks, so the season (6 to 12 weeks, listed per origin) is not in the interval
+    assert rec["retrain_period_by_replicate_days"] == [70, 70]
+    assert rec["retrain_period_interval_weeks"] == [10, 10]
     assert rec["first_below_threshold_days"] == 56
     assert "from 2017-09-01: 6, 2017-10-27: 10, 2017-12-22: 12 weeks" in rec["schedule"]
     # the curve drawn and published stays the one from T0
@@ -218,6 +231,50 @@ def test_censored_and_immediate_drop():
     )
     assert immediate["retrain_period_days"] == 0
     assert "retrain at every step of 14 days" in immediate["schedule"]
+
+
+def test_the_interval_is_the_quantiles_of_the_pairs_periods():
+    # ten pairs whose curves cross 0.8 after 2, 4, ... 20 weeks
+    n = 24
+    horizons = np.arange(n)
+
+    def crossing(week):
+        return np.where(horizons <= week // 2, 0.95, 0.5)
+
+    pairs = [crossing(week) for week in range(2, 22, 2)]
+    rec = recommend_maintenance(
+        table(np.median(pairs, axis=0), pairs=pairs), INTRINSIC, NO_ORIGINS, PARAMS
+    )
+    assert rec["retrain_period_by_replicate_days"] == list(range(14, 154, 14))
+    # 10th and 90th percentiles, each edge one of the periods, outward
+    assert rec["retrain_period_interval_weeks"] == [2, 20]
+    narrow = recommend_maintenance(
+        table(np.median(pairs, axis=0), pairs=pairs),
+        INTRINSIC,
+        NO_ORIGINS,
+        StabilityParams(step_days=14, band_quantiles=(0.25, 0.75)),
+    )
+    assert narrow["retrain_period_interval_weeks"] == [6, 16]
+
+
+def test_a_pair_that_never_drops_counts_its_last_horizon():
+    flat = np.full(6, 0.95)
+    drop = np.array([1.0, 0.9, 0.5, 0.5, 0.5, 0.5])
+    rec = recommend_maintenance(
+        table(drop, pairs=[drop, flat]), INTRINSIC, NO_ORIGINS, PARAMS
+    )
+    # the flat pair is censored at the last horizon (70 days): a lower bound
+    assert rec["retrain_period_by_replicate_days"] == [14, 70]
+    assert rec["retrain_period_interval_weeks"] == [2, 10]
+
+
+def test_unstable_reference_dates_are_left_out_of_every_pair_too():
+    later = origin("2017-10-27", [1.0] + [0.9] * 6 + [0.7, 0.6], unstable=True)
+    rec = recommend_maintenance(
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, later, PARAMS
+    )
+    assert rec["retrain_period_by_replicate_days"] == [28, 42]
+    assert rec["retrain_period_interval_weeks"] == [4, 6]
 
 
 def test_period_days_needs_a_sustained_run_below_the_threshold():

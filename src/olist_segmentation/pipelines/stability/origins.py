@@ -7,9 +7,9 @@ contract has to hold whenever the model is retrained, so the period is read from
 several origins (:mod:`.recommendation`). From each later origin a clone of the
 production model is frozen, its intrinsic stability measured as at T0, and it is
 compared with the refits (one, and the bootstrap pairs) of every later step
-(:mod:`.fits`, shared with T0's curve) until its period and the edges of its band are
-settled: each has stayed below the threshold for
-``sustain_snapshots`` snapshots, or the data ends.
+(:mod:`.fits`, shared with T0's curve) until its period, the edges of its band and
+the curve of every bootstrap pair are settled: each has stayed below the threshold
+for ``sustain_snapshots`` snapshots, or the data ends.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .nodes import intrinsic_at
 from .params import StabilityParams
-from .snapshots import ari, assign, band_aris, band_of, curve_dates
+from .snapshots import Settling, ari, assign, band_aris, curve_dates
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +65,7 @@ def _from_origin(
         "unstable": intrinsic["unstable"],
     }
     cohort = features0["person_key"]
-    below = np.zeros(3, dtype=int)
-    settled = np.zeros(3, dtype=bool)
+    settling = Settling(params)
     rows = []
     for date in curve_dates(plan, origin)[1:]:
         features = snapshot_features[date]
@@ -77,7 +75,7 @@ def _from_origin(
             assign(frozen["model"], members), assign(fits[date]["model"], members)
         )
         band = band_aris(frozen, fits[date], members)
-        curves = band_of([single, *band], params.band_quantiles)
+        curves = settling.add(single, band)
         rows.append(
             about
             | {
@@ -89,10 +87,7 @@ def _from_origin(
                 **curves,
             }
         )
-        low = np.array(list(curves.values())) < params.ari_threshold
-        below = np.where(low, below + 1, 0)
-        settled |= below >= params.sustain_snapshots
-        if settled.all():
+        if settling.done:
             break
     logger.info(
         "Origin %s: %d persons, intrinsic ARI %.3f (seeds) / %.3f (bootstrap), "

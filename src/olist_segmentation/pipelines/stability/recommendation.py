@@ -4,11 +4,14 @@ threshold, with the period's interval and the signals to retrain earlier.
 A curve's period is read from the median ARI over the refit and its bootstrap pairs,
 not from one refit: it ends at the first horizon from which the median stays below
 the threshold for ``sustain_snapshots`` snapshots in a row (one low snapshot is a fit
-landing elsewhere; several in a row are the customers changing); the same rule on
-the lower and upper edges of the band gives that curve's interval. Every reference
+landing elsewhere; several in a row are the customers changing). Every reference
 date (origin, :mod:`.origins`) whose model is intrinsically stable gives one curve:
 the contract's period is the median of their periods (the lower one of the middle
-two), its interval the span of their intervals, over seasons and samples alike.
+two). Its interval is a percentile bootstrap of that statistic: bootstrap pair b is
+another sample of the same business followed from every reference date, so the same
+rule on pair b's own curves, and the same median over the same reference dates, give
+the period that sample would have given; the ``band_quantiles`` of those periods
+are the interval.
 """
 
 from __future__ import annotations
@@ -110,24 +113,47 @@ def _by_horizon(later: pd.DataFrame, values: Any) -> dict[str, Any]:
     return {str(int(h)): v for h, v in zip(later["horizon_days"], values, strict=True)}
 
 
+def replicate_columns(curve: pd.DataFrame) -> list[str]:
+    """The bootstrap pairs' own curves of a snapshot table, in replicate order."""
+    pairs = [c for c in curve.columns if c.startswith("ari_boot_")]
+    return sorted(pairs, key=lambda c: int(c.removeprefix("ari_boot_")))
+
+
 def origin_periods(
     curve: pd.DataFrame, params: StabilityParams
-) -> tuple[int, int | None, list[float]]:
-    """``(period, first horizon below, [low, high] weeks)`` of one origin: the rule
-    on the median curve, and on the lower and upper edges of its band."""
+) -> tuple[int, int | None, list[int]]:
+    """``(period, first horizon below, [period of each bootstrap pair])`` of one
+    origin, in days: the rule on the median curve, and on each pair's own curve."""
     curve = curve[curve["horizon_days"] > 0].sort_values("horizon_days")
     rule = (params.ari_threshold, params.sustain_snapshots)
     horizons = curve["horizon_days"]
     period, first_below = period_days(horizons, curve["ari_median"], *rule)
-    low, _ = period_days(horizons, curve["ari_low"], *rule)
-    high, _ = period_days(horizons, curve["ari_high"], *rule)
-    return period, first_below, [round(low / 7, 1), round(high / 7, 1)]
+    replicates = [
+        period_days(horizons, curve[column], *rule)[0]
+        for column in replicate_columns(curve)
+    ]
+    return period, first_below, replicates
+
+
+def _lower_median(values: list[int]) -> int:
+    return int(np.quantile(values, 0.5, method="lower"))
+
+
+def interval_weeks(periods: list[int], quantiles: tuple[float, float]) -> list[float]:
+    """``[low, high]`` weeks: the ``quantiles`` of bootstrap periods (days), each
+    edge one of the periods (the lower one below the low quantile, the higher one
+    above the high quantile)."""
+    low, high = quantiles
+    return [
+        round(float(np.quantile(periods, low, method="lower")) / 7, 1),
+        round(float(np.quantile(periods, high, method="higher")) / 7, 1),
+    ]
 
 
 def _origin(
     t0: str, curve: pd.DataFrame, intrinsic: dict[str, Any], params: StabilityParams
 ) -> dict[str, Any]:
-    period, first_below, interval = origin_periods(curve, params)
+    period, first_below, replicates = origin_periods(curve, params)
     return {
         "t0": t0,
         "n_persons": int(intrinsic["n_persons"]),
@@ -136,7 +162,8 @@ def _origin(
         "unstable": bool(intrinsic["unstable"]),
         "period_days": period,
         "period_weeks": round(period / 7, 1),
-        "interval_weeks": interval,
+        "replicate_period_days": replicates,
+        "interval_weeks": interval_weeks(replicates, params.band_quantiles),
         "first_below_threshold_days": first_below,
     }
 
@@ -164,20 +191,27 @@ def _origins(
 
 
 def _contract(
-    origins: list[dict[str, Any]],
-) -> tuple[int, list[float], bool] | None:
-    """``(period days, interval weeks, censored)`` over the stable origins: the lower
-    median of their periods, and the span of their intervals."""
+    origins: list[dict[str, Any]], params: StabilityParams
+) -> tuple[int, list[float], bool, list[int]] | None:
+    """``(period days, interval weeks, censored, period of each bootstrap pair)``
+    over the stable origins: the lower median of their periods; for each pair b the
+    lower median of their pair-b periods, the pairs' ``band_quantiles`` being the
+    interval (a percentile bootstrap of the contract's period)."""
     stable = [o for o in origins if not o["unstable"]]
     if not stable:
         return None
-    period = int(np.quantile([o["period_days"] for o in stable], 0.5, method="lower"))
-    interval = [
-        min(o["interval_weeks"][0] for o in stable),
-        max(o["interval_weeks"][1] for o in stable),
+    period = _lower_median([o["period_days"] for o in stable])
+    replicates = [
+        _lower_median(list(periods))
+        for periods in zip(*(o["replicate_period_days"] for o in stable), strict=True)
     ]
     censored = all(o["first_below_threshold_days"] is None for o in stable)
-    return period, interval, censored
+    return (
+        period,
+        interval_weeks(replicates, params.band_quantiles),
+        censored,
+        replicates,
+    )
 
 
 def recommend_maintenance(
@@ -195,9 +229,14 @@ def recommend_maintenance(
     )
     t0 = str(stability_snapshots["date"].min())[:10]
     origins = _origins(t0, later, intrinsic_stability, stability_origins, p)
-    contract = _contract(origins)
+    contract = _contract(origins, p)
     unstable = contract is None
-    period, interval, censored = contract or (0, [0.0, 0.0], False)
+    period, interval, censored, replicate_periods = contract or (
+        0,
+        [0.0, 0.0],
+        False,
+        [],
+    )
     first_below = origins[0]["first_below_threshold_days"]
     signals = {
         name: _first_firing(later, name, getattr(p.monitoring, threshold))
@@ -262,6 +301,7 @@ def recommend_maintenance(
         "retrain_period_days": None if unstable else period,
         "retrain_period_weeks": None if unstable else round(period / 7, 1),
         "retrain_period_interval_weeks": None if unstable else interval,
+        "retrain_period_by_replicate_days": replicate_periods,
         "censored": censored,
         "first_below_threshold_days": first_below,
         "origins": origins,
