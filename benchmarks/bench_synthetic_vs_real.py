@@ -1,6 +1,7 @@
 """Does the embedded synthetic default behave like the real Olist sample?
 
     .venv/bin/python benchmarks/bench_synthetic_vs_real.py [--features-only] [--workdir DIR]
+        [--scale S]
 
 Issue 8 section 5. The real reference is ``../shared/olist_real_sample`` (6,893 real
 orders, 4,378 of them delivered; see its README). The synthetic data is the default
@@ -22,7 +23,9 @@ Both go through the same pipelines in throwaway project copies:
    snapshot (``ari_by_horizon["42"]`` of ``maintenance_recommendation``, within 0.15).
 
 Every figure goes to ``benchmarks/results/synthetic_vs_real.json`` (with
-``--features-only``: ``synthetic_vs_real_features.json``).
+``--features-only``: ``synthetic_vs_real_features.json``). ``--scale S`` generates
+the synthetic data at scale S instead of 1 (thinned to the same number of delivered
+orders: the marginals of a larger generation) and adds ``_scale<S>`` to the name.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -180,14 +184,19 @@ def verdicts(results: dict) -> dict:
     return out
 
 
-def prepare(work: Path) -> tuple[Path, Path, dict]:
+def prepare(work: Path, scale: float) -> tuple[Path, Path, dict]:
     """The real and the thinned synthetic project copies, with their raw data."""
     real = make_project(work / "real")
     for path in REAL_SAMPLE.glob("*.csv"):
         shutil.copy2(path, real / "data" / "01_raw" / path.name)
     full = make_project(work / "synthetic_full")
     timings = {
-        "synthetic_generation_s": kedro_run(full, "synthetic", "--pipelines=synthetic")
+        "synthetic_generation_s": kedro_run(
+            full,
+            "synthetic",
+            "--pipelines=synthetic",
+            f"--params=synthetic.scale={scale}",
+        )
     }
     synthetic = make_project(work / "synthetic")
     n_delivered = int(
@@ -206,6 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features-only", action="store_true")
     parser.add_argument("--workdir", type=Path, help="keep the project copies here")
+    parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale")
     args = parser.parse_args()
     if not REAL_SAMPLE.is_dir():
         raise SystemExit(
@@ -213,7 +223,7 @@ def main() -> None:
         )
     with tempfile.TemporaryDirectory() as tmp:
         work = args.workdir or Path(tmp)
-        real, synthetic, results = prepare(work)
+        real, synthetic, results = prepare(work, args.scale)
         for name, project in (("real", real), ("synthetic", synthetic)):
             results["timings"][f"{name}_features_s"] = kedro_run(
                 project, "features", "--pipelines=data_engineering,feature_engineering"
@@ -231,16 +241,16 @@ def main() -> None:
     results = {
         "data": {
             "real": "../shared/olist_real_sample (real Olist orders, see its README)",
-            "synthetic": "kedro run --pipelines=synthetic (scale 1, default seed), "
-            "thinned as described in this benchmark's docstring",
+            "synthetic": f"kedro run --pipelines=synthetic (scale {args.scale}, "
+            "default seed), thinned as described in this benchmark's docstring",
         },
-        "command": "python benchmarks/bench_synthetic_vs_real.py"
-        + (" --features-only" if args.features_only else ""),
+        "command": " ".join(["python", *sys.argv]),
         "targets": TARGETS,
         **results,
     }
     results["verdicts"] = verdicts(results)
     name = "synthetic_vs_real_features" if args.features_only else "synthetic_vs_real"
+    name += "" if args.scale == 1 else f"_scale{args.scale:g}"
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
     for column, figures in results["features"].items():
         print(f"{column:28s} KS {figures['ks']:.3f}")

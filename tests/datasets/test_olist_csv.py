@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 from pathlib import Path
@@ -83,3 +84,35 @@ def test_preview_gives_the_first_rows_as_text_for_kedro_viz(tmp_path: Path):
     # kedro-viz picks its table renderer by the name of the return annotation
     annotation = inspect.signature(dataset.preview).return_annotation
     assert getattr(annotation, "__name__", str(annotation)) == "TablePreview"
+
+
+def test_later_saves_of_an_instance_append_rows_and_keep_the_manifest(tmp_path):
+    path = tmp_path / "olist_sellers_dataset.csv"
+    chunks = [
+        pd.DataFrame({"seller_id": ["a1", "b2"], "seller_city": ["rio", "sao, paulo"]}),
+        pd.DataFrame({"seller_id": ["c3"], "seller_city": ["natal"]}),
+    ]
+    dataset = OlistCSVDataset(filepath=str(path))
+    for chunk in chunks:
+        dataset.save(chunk)
+    whole = tmp_path / "whole" / path.name
+    OlistCSVDataset(filepath=str(whole)).save(pd.concat(chunks, ignore_index=True))
+    assert path.read_bytes() == whole.read_bytes()
+    assert path.read_text().count('"seller_id"') == 1
+    manifest = json.loads((tmp_path / ".synthetic_manifest.json").read_text())
+    assert manifest[path.name] == hashlib.md5(path.read_bytes()).hexdigest()
+    # A new instance (a new run) writes the file afresh.
+    OlistCSVDataset(filepath=str(path)).save(chunks[1])
+    assert OlistCSVDataset(filepath=str(path)).load()["seller_id"].tolist() == ["c3"]
+
+
+def test_appending_refuses_other_columns_and_a_file_without_final_newline(tmp_path):
+    frame = pd.DataFrame({"seller_id": ["a1"]})
+    dataset = OlistCSVDataset(filepath=str(tmp_path / "olist_sellers_dataset.csv"))
+    dataset.save(frame)
+    with pytest.raises(DatasetError, match="olist_sellers_dataset.csv: cannot append"):
+        dataset.save(frame.rename(columns={"seller_id": "seller_city"}))
+    bare = OlistCSVDataset(filepath=str(tmp_path / "t.csv"), final_newline=False)
+    bare.save(frame)
+    with pytest.raises(DatasetError, match="t.csv: cannot append rows to a file"):
+        bare.save(frame)

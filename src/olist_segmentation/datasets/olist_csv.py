@@ -20,6 +20,11 @@ none, or only where needed) is standard CSV and reads alike.
 Saving never replaces a file that this dataset did not write itself (a user's
 real Kaggle file) unless ``overwrite`` is true: every file it writes is recorded
 with its MD5 in ``.synthetic_manifest.json`` beside it.
+
+The first save of a dataset instance writes the file; every later save of the same
+instance appends its rows (no header), as Kedro's generator nodes save their
+chunks one by one (the ``ChunkWiseCSVDataset`` of Kedro's documentation): a run
+writes a large file block by block. The manifest is updated after every chunk.
 """
 
 from __future__ import annotations
@@ -208,6 +213,8 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         self._final_newline = final_newline
         self._overwrite = overwrite
         self.metadata = metadata
+        # Columns and MD5 of what this instance has written (None: nothing yet).
+        self._written: tuple[list[str], Any] | None = None
 
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(self._filepath), "overwrite": self._overwrite}
@@ -255,8 +262,19 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
         manifest = (
             json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         )
+        appending = self._written is not None
+        if appending and not self._final_newline:
+            raise DatasetError(
+                f"{path}: cannot append rows to a file written without a final newline"
+            )
+        if appending and list(data.columns) != self._written[0]:
+            raise DatasetError(
+                f"{path}: cannot append rows with columns {list(data.columns)} to a "
+                f"file with columns {self._written[0]}"
+            )
         if (
-            path.exists()
+            not appending
+            and path.exists()
             and not self._overwrite
             and manifest.get(path.name) != md5(path)
         ):
@@ -265,19 +283,28 @@ class OlistCSVDataset(AbstractDataset[pd.DataFrame, pd.DataFrame]):
                 "write (real data?). Move it away, or pass "
                 "`--params synthetic.overwrite=true`."
             )
-        header = ",".join(
-            f'"{column}"' if self._quote_header else column for column in data.columns
-        )
         newline = "\r\n" if self._crlf else "\n"
         cells = [_format_column(column, data[column]) for column in data.columns]
         rows = pc.binary_join_element_wise(*cells, ",") if len(cells) > 1 else cells[0]
         body = _rows_view(rows, newline) if len(rows) else memoryview(b"")
-        head = (header + (newline if len(rows) or self._final_newline else "")).encode()
         if not self._final_newline and len(rows):
             body = body[: len(body) - len(newline)]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            handle.write(("\ufeff" if self._bom else "").encode() + head)
-            handle.write(body)
-        manifest[path.name] = md5(path)
+        parts = [body]
+        if appending:
+            digest = self._written[1].copy()
+        else:
+            header = ",".join(
+                f'"{column}"' if self._quote_header else column
+                for column in data.columns
+            )
+            head = header + (newline if len(rows) or self._final_newline else "")
+            parts.insert(0, (("\ufeff" if self._bom else "") + head).encode())
+            digest = hashlib.md5()
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab" if appending else "wb") as handle:
+            for part in parts:
+                handle.write(part)
+                digest.update(part)
+        self._written = (list(data.columns), digest)
+        manifest[path.name] = digest.hexdigest()
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))

@@ -1,5 +1,5 @@
 """People, their persona and home, and the purchase time of every order
-(node ``generate_customers``)."""
+(a step of the node ``generate_orders``)."""
 
 from __future__ import annotations
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
 from . import reference as ref
+from .chunks import Chunk, released_once_saved
 from .draws import STATE_NAMES, take_text, text_float
 from .params import SyntheticParams
 
@@ -73,13 +75,23 @@ def _zip_prefixes(rng: np.random.Generator, params: SyntheticParams) -> pd.DataF
 
 
 def _geolocation_rows(
-    rng: np.random.Generator, params: SyntheticParams, geo: pd.DataFrame
+    rng: np.random.Generator,
+    params: SyntheticParams,
+    geo: pd.DataFrame,
+    *,
+    first: bool,
 ) -> pd.DataFrame:
-    """Noisy points per prefix (popular prefixes get more), a few outside Brazil,
-    a few prefixes in two states, an accented city spelling."""
-    n_rows = max(len(geo), round(1_000_163 * params.scale))
+    """Noisy points per prefix (popular prefixes get more; the ``first`` block has
+    every prefix at least once), a few outside Brazil, a few prefixes in two
+    states, an accented city spelling."""
     popularity = geo["weight"].to_numpy() ** 1.5
-    counts = 1 + rng.multinomial(n_rows - len(geo), popularity / popularity.sum())
+    popularity = popularity / popularity.sum()
+    n_rows = round(1_000_163 * params.scale)
+    if first:
+        n_rows = max(len(geo), n_rows)
+        counts = 1 + rng.multinomial(n_rows - len(geo), popularity)
+    else:
+        counts = rng.multinomial(n_rows, popularity)
     row_prefix = np.repeat(np.arange(len(geo)), counts)
     lat = np.clip(
         geo["lat"].to_numpy()[row_prefix] + rng.normal(0, 0.02, n_rows), *BRAZIL_LAT
@@ -98,8 +110,9 @@ def _geolocation_rows(
     # Text columns of a million rows are built as codes into small vocabularies.
     state = pd.Categorical(geo["state"], categories=STATE_NAMES).codes[row_prefix]
     first_rows = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    present = np.flatnonzero(counts)
     two_states = rng.choice(
-        len(geo), min(len(geo), params.count(8, rng)), replace=False
+        present, min(len(present), params.count(8, rng)), replace=False
     )
     sp, mg = STATE_NAMES.index("SP"), STATE_NAMES.index("MG")
     state[first_rows[two_states]] = np.where(
@@ -122,20 +135,28 @@ def _geolocation_rows(
     )
 
 
-def generate_geography(params: SyntheticParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Zip prefixes per state (with the ones missing from geolocation) and the
-    geolocation table in Kaggle's format."""
+def generate_geography(params: SyntheticParams) -> Iterator[Chunk]:
+    """Zip prefixes per state (with the ones missing from geolocation), and the
+    geolocation table in Kaggle's format block by block (with the prefixes again:
+    a generator node yields all its outputs each time)."""
+    yield from released_once_saved(_geography_blocks(params))
+
+
+def _geography_blocks(
+    params: SyntheticParams,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     rng = params.rng(1)
     zips = _zip_prefixes(rng, params)
     geo = zips[zips["in_geo"]].reset_index(drop=True)
-    geolocation = _geolocation_rows(rng, params, geo)
     logger.info(
-        "geolocation: %d rows over %d prefixes; %d prefixes without geolocation",
-        len(geolocation),
+        "%d prefixes with geolocation, %d without",
         len(geo),
         int((~zips["in_geo"]).sum()),
     )
-    return zips, geolocation
+    for index, block in enumerate(params.blocks()):
+        # Block 0 goes on with the prefixes' stream, as the whole data set did.
+        block_rng = rng if index == 0 else block.rng(1)
+        yield zips, _geolocation_rows(block_rng, block, geo, first=index == 0)
 
 
 def pick_prefixes(

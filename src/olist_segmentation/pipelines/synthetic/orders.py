@@ -1,5 +1,5 @@
 """Orders with their items and timestamps, and the orders and customers files
-(nodes ``simulate_orders`` and ``format_orders``)."""
+(steps ``simulate_orders`` and ``format_orders`` of the node ``generate_orders``)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,18 @@ out-of-range parameter stops ``kedro run`` at once, naming the key.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from olist_segmentation.pipelines.feature_engineering.nodes import PAYMENT_TYPES
 
@@ -54,6 +64,7 @@ class SyntheticParams(BaseModel):
 
     seed: int = Field(ge=0)
     scale: float = Field(gt=0.0)
+    block_scale: float = Field(gt=0.0)
     overwrite: bool
     persona_shift_date: str
     last_delivered_purchase: str
@@ -67,9 +78,27 @@ class SyntheticParams(BaseModel):
                 raise ValueError(f"personas: all {column} are 0")
         return self
 
+    # Which block of persons and orders these parameters draw (see ``blocks``).
+    _block: int = PrivateAttr(default=0)
+
     def rng(self, stream: int) -> np.random.Generator:
-        """An independent generator for one node."""
-        return np.random.default_rng([self.seed, stream])
+        """An independent generator for one node (and block)."""
+        key = [self.seed, stream] + ([self._block] if self._block else [])
+        return np.random.default_rng(key)
+
+    @property
+    def n_blocks(self) -> int:
+        """How many equal blocks of at most ``block_scale`` make ``scale``."""
+        return max(1, math.ceil(round(self.scale / self.block_scale, 9)))
+
+    def blocks(self) -> Iterator[SyntheticParams]:
+        """The parameters of each block, each with its own random streams. Block 0
+        draws from the streams of the whole data set, so a scale up to
+        ``block_scale`` is one block drawn exactly as without blocks."""
+        for index in range(self.n_blocks):
+            block = self.model_copy(update={"scale": self.scale / self.n_blocks})
+            block._block = index
+            yield block
 
     def count(self, real: float, rng: np.random.Generator) -> int:
         """``real`` scaled, rounded stochastically so small counts survive on average."""

@@ -1,4 +1,4 @@
-"""Payment rows (node ``generate_payments``): type and instalments by persona,
+"""Payment rows (a step of ``generate_orders``): type and instalments by persona,
 vouchers split in many rows, and the real file's quirks."""
 
 from __future__ import annotations

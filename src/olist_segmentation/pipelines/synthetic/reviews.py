@@ -1,4 +1,4 @@
-"""Reviews (node ``generate_reviews``): score driven by lateness and persona,
+"""Reviews (a step of ``generate_orders``): score driven by lateness and persona,
 Portuguese comments, the real file's missing and repeated reviews."""
 
 from __future__ import annotations
