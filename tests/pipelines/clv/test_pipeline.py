@@ -60,7 +60,7 @@ def test_pipeline_values_every_person_beside_their_segment(orders):
     assert value["customer_unique_id"].tolist() == ids["olist_id"].tolist()
     assert value["p_alive"].between(0, 1).all()
     assert (value["expected_spend_90d"] >= 0).all()
-    assert catalog.load("clv_purchase_model").attrs["model_type"] == "MBG/NBD"
+    assert catalog.load("clv_purchase_model").attrs["model_type"] == "BG/NBD"
 
     by_segment = catalog.load("segment_value")
     assert by_segment["persons"].sum() == len(value)
@@ -71,14 +71,14 @@ def test_pipeline_values_every_person_beside_their_segment(orders):
     check = catalog.load("clv_holdout_check")
     # the holdout ends at the last purchase known at the snapshot
     assert pd.Timestamp(check["holdout_end"]) <= snapshot
-    assert check["purchase_model"] == "MBG/NBD"
+    assert check["purchase_model"] == "BG/NBD"
     assert check["total"]["actual"] > 0
 
 
 @pytest.mark.slow
 def test_a_parameter_typo_fails_before_the_first_node(project_copy):
     bootstrap_project(project_copy)
-    typo = {"clv": {"purchase_modle": "beta_geo"}}
+    typo = {"clv": {"purchase_modle": "modified_beta_geo"}}
     with KedroSession.create(project_path=project_copy, runtime_params=typo) as s:
         with pytest.raises(ParameterValidationError, match="purchase_modle"):
             s.run(pipeline_names=["clv"])

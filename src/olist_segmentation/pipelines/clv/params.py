@@ -28,9 +28,9 @@ class ClvParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    purchase_model: Literal["modified_beta_geo", "beta_geo"] = Field(
-        "modified_beta_geo",
-        description="MBG/NBD (a one-time buyer may have left) or the plain BG/NBD",
+    purchase_model: Literal["beta_geo", "modified_beta_geo"] = Field(
+        "beta_geo",
+        description="BG/NBD, or MBG/NBD (a one-time buyer may have left)",
     )
     min_repeat_buyers: int = Field(
         10, ge=2, description="persons with a repeat purchase Gamma-Gamma needs"
