@@ -7,6 +7,7 @@ DEFAULT_PIPELINES = (
     "data_engineering",
     "feature_engineering",
     "modelling",
+    "clv",
     "stability",
     "reporting",
 )
