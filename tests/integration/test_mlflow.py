@@ -12,7 +12,7 @@ import pytest
 from mlflow.tracking import MlflowClient
 from sklearn.base import clone
 
-from olist_segmentation.mlflow_packaging import (
+from olist_segmentation.pipelines.training.mlflow_packaging import (
     RUN_ARTIFACT_PATH,
     RUN_ARTIFACTS,
     TRAINING_WINDOW,
