@@ -13,7 +13,10 @@ from kedro.framework.startup import bootstrap_project
 from kedro.validation.exceptions import ParameterValidationError
 from mlflow.tracking import MlflowClient
 
-from olist_segmentation.hooks import in_project, is_tracked
+from olist_segmentation.hooks import in_project, is_tracked, plain_params
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from tests.conftest import PROJECT_ROOT, copy_project
 
 FIRST_NODE = ["parse_category_translation"]
@@ -126,3 +129,14 @@ def test_a_parameter_typo_stops_the_run_before_any_node(synthetic_project, tmp_p
             s.run(pipeline_names=["__default__"])
     assert not any((project / "data" / "03_primary").glob("*.parquet"))
     assert not any((project / "data" / "08_reporting").iterdir())
+
+
+def test_typed_parameters_are_handed_to_kedro_mlflow_as_dicts():
+    typed = FeatureEngineeringParams(snapshot_date="2018-06-01")
+    inputs = {"params:feature_engineering": typed, "primary_orders": typed}
+    plain = plain_params(inputs)
+    assert plain["params:feature_engineering"] == {
+        "snapshot_date": "2018-06-01",
+        "bad_review_max": 2,
+    }
+    assert plain["primary_orders"] is typed, "only parameters are converted"

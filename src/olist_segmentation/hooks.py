@@ -6,7 +6,8 @@ MLflow run, which costs seconds before the first node, even for a pipeline that 
 nothing. :class:`MlflowForTrackedRuns` takes its place: it creates kedro-mlflow's own
 ``MlflowHook`` when a run starts whose pipelines are tracked (kedro-mlflow's rule on
 ``tracking.disable_tracking.pipelines`` in ``conf/base/mlflow.yml``), and forwards it
-every hook call it implements; ``kedro_mlflow`` and ``mlflow`` are imported then only.
+every hook call it implements (a node's typed parameters as dicts, so that they are
+logged flattened); ``kedro_mlflow`` and ``mlflow`` are imported then only.
 
 The store is the project's own wherever Python stands: a relative sqlite store in
 ``mlflow.yml`` (``sqlite:///mlflow.db``) is resolved against the project's folder, as
@@ -28,6 +29,7 @@ from kedro.framework.context import KedroContext
 from kedro.framework.hooks import hook_impl
 from kedro.pipeline import Pipeline
 from kedro.pipeline.node import Node
+from pydantic import BaseModel
 
 SQLITE = "sqlite:///"
 STORE_KEYS = ("mlflow_tracking_uri", "mlflow_registry_uri")
@@ -57,6 +59,21 @@ def is_tracked(
     tracking = mlflow_conf.get("tracking") or {}
     disabled = (tracking.get("disable_tracking") or {}).get("pipelines") or []
     return not all(name in disabled for name in pipeline_names or ["__default__"])
+
+
+def plain_params(inputs: dict[str, Any]) -> dict[str, Any]:
+    """A node's inputs with its typed parameters as the dicts kedro-mlflow flattens.
+
+    Kedro 1.7 hands a node its ``params:`` input as the pydantic model it validated;
+    kedro-mlflow flattens dicts only (``stability.step_days``) and would log the
+    model's repr as one parameter.
+    """
+    return {
+        name: value.model_dump(mode="json")
+        if name.startswith("params:") and isinstance(value, BaseModel)
+        else value
+        for name, value in inputs.items()
+    }
 
 
 class MlflowForTrackedRuns:
@@ -121,7 +138,7 @@ class MlflowForTrackedRuns:
         self, node: Node, catalog: Any, inputs: dict[str, Any], is_async: bool
     ) -> None:
         if self._mlflow is not None:
-            self._mlflow.before_node_run(node, catalog, inputs, is_async)
+            self._mlflow.before_node_run(node, catalog, plain_params(inputs), is_async)
 
     @hook_impl
     def after_pipeline_run(
