@@ -7,7 +7,9 @@ nothing. :class:`MlflowForTrackedRuns` takes its place: it creates kedro-mlflow'
 ``MlflowHook`` when a run starts whose pipelines are tracked (kedro-mlflow's rule on
 ``tracking.disable_tracking.pipelines`` in ``conf/base/mlflow.yml``), and forwards it
 every hook call it implements (a node's typed parameters as dicts, so that they are
-logged flattened); ``kedro_mlflow`` and ``mlflow`` are imported then only.
+logged flattened). An untracked run opens no store and starts no MLflow run; MLflow
+itself is still imported, by Kedro loading kedro-mlflow's entry points
+(docs/usage.md, "Start-up").
 
 The store is the project's own wherever Python stands: a relative sqlite store in
 ``mlflow.yml`` (``sqlite:///mlflow.db``) is resolved against the project's folder, as
