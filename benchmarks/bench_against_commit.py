@@ -25,6 +25,8 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +35,32 @@ from common import ENV, KEDRO, ROOT, kedro_run, make_project
 FINISHED = re.compile(r"successfully in ([0-9.]+) sec")
 
 
-def baseline_worktree(commit: str, folder: Path) -> Path:
-    """A worktree of ``commit`` with its own virtual environment."""
-    subprocess.run(
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(folder), commit],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(["make", "install"], cwd=folder, check=True, capture_output=True)
-    return folder
+@contextmanager
+def baseline_worktree(commit: str, folder: Path) -> Iterator[Path]:
+    """A worktree of ``commit`` with its own virtual environment, removed at the end."""
+    try:
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(ROOT),
+                "worktree",
+                "add",
+                "--detach",
+                str(folder),
+                commit,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(["make", "install"], cwd=folder, check=True, capture_output=True)
+        yield folder
+    finally:
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)],
+            check=False,
+            capture_output=True,
+        )
 
 
 def project_of(checkout: Path, raw: Path, folder: Path) -> Path:
@@ -99,39 +118,12 @@ def summary(runs: list[dict[str, float]]) -> dict[str, float]:
     return {f"median_{key}": statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--baseline", required=True, help="commit to compare with")
-    parser.add_argument("--pipelines", default="data_engineering")
-    parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench_against_"))
-    old = work / "baseline"
-    try:
-        baseline_worktree(args.baseline, old)
-        generator = make_project(work / "generator")
-        kedro_run(generator, "synthetic", "--pipelines=synthetic")
-        raw = generator / "data" / "01_raw"
-        versions = {
-            "baseline": (old / ".venv/bin/kedro", project_of(old, raw, work / "b")),
-            "current": (Path(KEDRO), project_of(ROOT, raw, work / "c")),
-        }
-        runs: dict[str, list] = {name: [] for name in versions}
-        for _ in range(args.repeats):
-            for name, (kedro, project) in versions.items():
-                runs[name].append(timed_run(kedro, project, args.pipelines))
-    finally:
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(work, ignore_errors=True)
+def comparison(runs: dict[str, list[dict[str, float]]], **about: str) -> dict[str, Any]:
+    """``about`` (the command, the data), the runs of each version, their medians and
+    the ratios current / baseline."""
     medians = {name: summary(r) for name, r in runs.items()}
-    result: dict[str, Any] = {
-        "command": f"python benchmarks/bench_against_commit.py --baseline "
-        f"{args.baseline} --pipelines {args.pipelines} --repeats {args.repeats}",
-        "data": "synthetic default (scale 1), the same raw files for both versions",
+    return {
+        **about,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "runs": runs,
         "medians": medians,
@@ -140,6 +132,36 @@ def main() -> None:
             for key in medians["current"]
         },
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", required=True, help="commit to compare with")
+    parser.add_argument("--pipelines", default="data_engineering")
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench_against_"))
+    try:
+        with baseline_worktree(args.baseline, work / "baseline") as old:
+            generator = make_project(work / "generator")
+            kedro_run(generator, "synthetic", "--pipelines=synthetic")
+            raw = generator / "data" / "01_raw"
+            versions = {
+                "baseline": (old / ".venv/bin/kedro", project_of(old, raw, work / "b")),
+                "current": (Path(KEDRO), project_of(ROOT, raw, work / "c")),
+            }
+            runs: dict[str, list] = {name: [] for name in versions}
+            for _ in range(args.repeats):
+                for name, (kedro, project) in versions.items():
+                    runs[name].append(timed_run(kedro, project, args.pipelines))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result = comparison(
+        runs,
+        command=f"python benchmarks/bench_against_commit.py --baseline "
+        f"{args.baseline} --pipelines {args.pipelines} --repeats {args.repeats}",
+        data="synthetic default (scale 1), the same raw files for both versions",
+    )
     name = f"against_{args.baseline}_{args.pipelines.replace(',', '+')}.json"
     out = ROOT / "benchmarks" / "results" / name
     out.write_text(json.dumps(result, indent=2) + "\n")

@@ -62,21 +62,16 @@ def copy_project(target: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _no_mlflow_run_left_active():
-    """Leave no MLflow state of a test's in-process ``KedroSession`` to the next one.
+    """Leave no MLflow run of a test's in-process ``KedroSession`` to the next one.
 
-    kedro-mlflow's hook is one object for the whole process. A session that fails
-    before its first node leaves the hook's run active on mlflow's stack (the next
-    session then takes that run's tracking URI instead of its own ``mlflow.yml``),
-    and the hook keeps the last ``run_id`` it started, which it reopens at every
-    node of a later session whose pipeline has tracking disabled (``synthetic``).
+    A tracked session that fails before its first node leaves its run active on
+    mlflow's stack; the next session would take that run's tracking URI instead of
+    its own ``mlflow.yml``.
     """
     yield
     mlflow = sys.modules.get("mlflow")
     while mlflow is not None and mlflow.active_run():
         mlflow.end_run()
-    hook = sys.modules.get("kedro_mlflow.framework.hooks.mlflow_hook")
-    if hook is not None:
-        hook.mlflow_hook.run_id = None
 
 
 @pytest.fixture

@@ -89,3 +89,16 @@ def test_pinned_versions_are_kept(tmp_path):
 def test_choose_one_run_picks_the_latest_shared_version():
     assert choose_one_run({"a": [NEWER, NEW, OLD], "b": [NEW, OLD]}) == NEW
     assert choose_one_run({"a": [NEW, OLD], "b": [NEW]}) is None
+
+
+def test_an_unversioned_input_is_neither_checked_nor_replaced(tmp_path):
+    catalog = _catalog(tmp_path, {"profiles": [OLD, NEW, NEWER], "advice": [OLD, NEW]})
+    plain = JSONDataset(filepath=str(tmp_path / "plain.json"))
+    plain.save({"name": "plain"})
+    catalog["plain"] = plain
+    pipeline = PIPELINE + Pipeline([Node(_join, ["plain", "advice"], "x", name="x")])
+    OneRunInputs().before_pipeline_run(
+        run_params={"load_versions": {}}, pipeline=pipeline, catalog=catalog
+    )
+    assert catalog["plain"] is plain
+    assert catalog.load("profiles")["version"] == NEW

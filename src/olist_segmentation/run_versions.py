@@ -7,7 +7,7 @@ beside the previous run's others; a later partial run (``kedro run
 :class:`OneRunInputs` checks, before any node runs, the versioned datasets the run
 reads but does not produce: when their latest versions differ, it loads every one
 of them at the latest version they all share (the last run that wrote them all),
-and says so; when they share none, it stops, naming each input and its versions.
+replacing each in the catalog by ``catalog.get(name, version=...)``, and says so; when they share none, it stops, naming each input and its versions.
 Versions pinned with ``--load-versions`` are left as given.
 """
 
@@ -36,7 +36,11 @@ def _versioned_inputs(
         if name.startswith("params:") or name not in catalog:
             continue
         dataset = catalog[name]
-        if isinstance(dataset, AbstractVersionedDataset) and dataset._version:
+        # An unversioned dataset has no save version.
+        if (
+            isinstance(dataset, AbstractVersionedDataset)
+            and dataset.resolve_save_version()
+        ):
             found[name] = dataset
     return found
 
@@ -90,5 +94,7 @@ class OneRunInputs:
             chosen,
             ", ".join(sorted(datasets)),
         )
-        for dataset in datasets.values():
-            dataset._version = Version(chosen, dataset._version.save)
+        # The catalog's own copy of each dataset pinned to that load version (these
+        # are inputs: the run saves none of them).
+        for name in datasets:
+            catalog[name] = catalog.get(name, version=Version(chosen, None))

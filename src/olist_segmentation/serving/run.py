@@ -20,14 +20,15 @@ from typing import Any
 import pandas as pd
 from kedro.io import AbstractDataset
 
-from olist_segmentation.mlflow_packaging import (
+from olist_segmentation.hooks import in_project
+from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
+from olist_segmentation.pipelines.training.mlflow_packaging import (
     REGISTERED_MODEL_NAME,
     RUN_ARTIFACT_PATH,
     RUN_ARTIFACTS,
     TRAINING_WINDOW,
     serving_name,
 )
-from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +117,9 @@ def project_settings(project: Path) -> tuple[str, dict[str, Any]]:
         conf_source=str(project / settings.CONF_SOURCE),
         **settings.CONFIG_LOADER_ARGS,
     )
-    loader.config_patterns["mlflow"] = ["mlflow*", "mlflow*/**"]
-    mlflow_config = KedroMlflowConfig.model_validate(loader["mlflow"])
+    mlflow_config = KedroMlflowConfig.model_validate(
+        in_project(loader["mlflow"], project)
+    )
     return mlflow_config.server.mlflow_tracking_uri, loader["catalog"]
 
 

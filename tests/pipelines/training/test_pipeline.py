@@ -8,8 +8,11 @@ import pytest
 from kedro.pipeline import Pipeline
 from kedro_mlflow.pipeline.pipeline_ml import KedroMlflowPipelineMLError, PipelineML
 
-from olist_segmentation.mlflow_packaging import MODEL_INPUT, RUN_ARTIFACTS
 from olist_segmentation.pipelines import DEFAULT_PIPELINES, training
+from olist_segmentation.pipelines.training.mlflow_packaging import (
+    MODEL_INPUT,
+    RUN_ARTIFACTS,
+)
 
 
 @pytest.fixture(scope="module")

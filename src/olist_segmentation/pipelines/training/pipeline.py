@@ -20,8 +20,9 @@ from typing import Any
 
 from kedro.pipeline import Pipeline
 
-from olist_segmentation.mlflow_packaging import package_training
 from olist_segmentation.pipelines import DEFAULT_PIPELINES
+
+from .mlflow_packaging import package_training
 
 
 def create_pipeline(**kwargs: Any) -> Pipeline:

@@ -11,11 +11,16 @@ from kedro.pipeline import Node, Pipeline
 from kedro_mlflow.pipeline.pipeline_ml import PipelineML
 from mlflow.exceptions import MlflowException
 
-from olist_segmentation.mlflow_packaging import (
+from olist_segmentation.pipelines import modelling
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
+from olist_segmentation.pipelines.training.mlflow_packaging import (
     MAX_ROWS,
     MODEL_INPUT,
     RUN_ARTIFACT_PATH,
     RUN_ARTIFACTS,
+    describe_training_window,
     inference_pipeline,
     package_training,
     serving_name,
@@ -85,15 +90,37 @@ def test_full_run_is_a_pipeline_ml_that_logs_the_model():
     assert packaged.log_model_kwargs["registered_model_name"] == "olist_segmentation"
 
 
-def test_partial_run_that_fits_the_model_still_logs_it():
-    packaged = package_training(_training(), _modelling())
-    assert isinstance(packaged.filter(from_nodes=["fit_model"]), PipelineML)
+def test_the_packaged_model_reads_only_what_the_run_logs():
+    # The real modelling pipeline: every fitted artifact the inference half reads is
+    # a serving copy logged under front_door/, never a versioned dataset.
+    inference = inference_pipeline(modelling.create_pipeline())
+    artifacts = {
+        name
+        for name in inference.inputs() - {MODEL_INPUT}
+        if not name.startswith("params:")
+    }
+    assert artifacts == {
+        serving_name(a) for a in ("segmentation_model", "segment_names")
+    }
+    assert {serving_name(a) for a in RUN_ARTIFACTS} >= artifacts
+    assert inference.nodes[0].name == "validate_feature_rows"
+    assert inference.outputs() == {"predicted_segments"}
 
 
-def test_summing_with_the_empty_pipeline_keeps_it_a_pipeline_ml():
-    # KedroSession.run starts from Pipeline([]) and adds the requested pipelines.
-    packaged = package_training(_training(), _modelling())
-    assert (Pipeline([]) + packaged) is packaged
+@pytest.mark.parametrize(
+    ("snapshot_date", "as_of"),
+    [(None, "2018-08-29T10:00:00"), ("2018-06-01", "2018-06-01T00:00:00")],
+)
+def test_training_window_is_the_features_snapshot(snapshot_date, as_of):
+    orders = pd.DataFrame(
+        {"purchase_ts": pd.to_datetime(["2018-01-05 08:00", "2018-08-29 10:00"])}
+    )
+    settings = FeatureEngineeringParams(snapshot_date=snapshot_date, bad_review_max=3)
+    window = describe_training_window(orders, settings)
+    assert window == {
+        "as_of": as_of,
+        "feature_engineering": {"snapshot_date": snapshot_date, "bad_review_max": 3},
+    }
 
 
 def test_modelling_without_inference_half_is_left_unpackaged():
