@@ -143,7 +143,8 @@ def customer_features_table(
     per_person = rows.group_by("person_key").aggregate(
         first=rows.purchase_ts.min(),
         last=rows.purchase_ts.max(),
-        frequency=rows.order_key.nunique().cast("float64"),
+        # order_key is the key of primary_orders: its count is the distinct orders.
+        frequency=rows.order_key.count().cast("float64"),
         monetary=(rows.items_price + rows.freight_value).sum(),
         freight=rows.freight_value.sum(),
         items=rows.n_items.cast("float64").sum(),
