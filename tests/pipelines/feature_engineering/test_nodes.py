@@ -1,4 +1,8 @@
-"""Unit tests of the customer features on tiny primary tables."""
+"""Unit tests of the customer features on tiny primary tables.
+
+Each test of what the features mean runs twice: on the pandas function
+(``build_customer_features``) and on the node's Ibis expression run by DuckDB.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,25 @@ from olist_segmentation.pipelines.feature_engineering.params import (
 from .tiny_primary import SNAPSHOT, make_frames, make_order
 
 
-def test_features_one_row_per_person_with_a_delivered_order(history):
+def run_node(orders, items, reviews, snapshot_date=None, *, bad_review_max=2):
+    """``compute_customer_features`` (an Ibis expression) run by DuckDB."""
+    params = FeatureEngineeringParams(
+        snapshot_date=None if snapshot_date is None else str(snapshot_date),
+        bad_review_max=bad_review_max,
+    )
+    features = compute_customer_features(orders, items, reviews, params).to_pandas()
+    return features.astype({"person_key": "uint32"})
+
+
+@pytest.fixture(params=[build_customer_features, run_node], ids=["pandas", "ibis"])
+def build(request):
+    """The features on pandas frames, or the node's expression on DuckDB."""
+    return request.param
+
+
+def test_features_one_row_per_person_with_a_delivered_order(history, build):
     orders, items, reviews = make_frames(*history)
-    features = build_customer_features(orders, items, reviews, SNAPSHOT)
+    features = build(orders, items, reviews, SNAPSHOT)
     assert list(features.columns) == ["person_key", *FEATURE_COLUMNS]
     assert features["person_key"].tolist() == [1, 2]
     assert features["person_key"].dtype == "uint32"
@@ -51,20 +71,18 @@ def test_features_one_row_per_person_with_a_delivered_order(history):
     assert two["days_between_orders"] == 0
 
 
-def test_snapshot_defaults_to_last_purchase(history):
+def test_snapshot_defaults_to_last_purchase(history, build):
     orders, items, reviews = make_frames(*history)
-    features = compute_customer_features(
-        orders, items, reviews, FeatureEngineeringParams(snapshot_date=None)
-    )
+    features = build(orders, items, reviews)
     # last purchase is 2017-12-20; person 2's order (2017-12-01) arrives 12-11
     assert features["person_key"].tolist() == [1, 2]
     assert features.set_index("person_key").loc[2, "recency_days"] == 19
 
 
-def test_future_events_do_not_change_features(history):
+def test_future_events_do_not_change_features(history, build):
     """Orders, deliveries and reviews after the snapshot are unknown at it."""
     rows, items = history
-    before = build_customer_features(*make_frames(rows, items), SNAPSHOT)
+    before = build(*make_frames(rows, items), SNAPSHOT)
     future = [
         # a later order by a known person
         make_order(10, 1, "2018-02-01", items_price=5000.0, review_score=1.0),
@@ -81,18 +99,16 @@ def test_future_events_do_not_change_features(history):
     # the review of person 2's order is written after the snapshot
     rows_later[2].update(review_score=1.0, review_ts=pd.Timestamp("2018-01-05"))
     items_later = [*items, (10, "garden"), (11, "auto"), (12, "toys"), (13, "toys")]
-    after = build_customer_features(*make_frames(rows_later, items_later), SNAPSHOT)
+    after = build(*make_frames(rows_later, items_later), SNAPSHOT)
     pd.testing.assert_frame_equal(before, after)
 
 
-def test_a_second_review_after_the_snapshot_does_not_leak_in(history):
+def test_a_second_review_after_the_snapshot_does_not_leak_in(history, build):
     """Order 1 (score 5 on 2017-06-12) gets a second review: a 1 before the
     snapshot counts, a 1 after it does not (the order's score stays 5)."""
     rows, items = history
     before, after, counted = (
-        build_customer_features(*make_frames(rows, items, extra), SNAPSHOT)
-        .set_index("person_key")
-        .loc[1]
+        build(*make_frames(rows, items, extra), SNAPSHOT).set_index("person_key").loc[1]
         for extra in ((), ((1, 1.0, "2018-01-02"),), ((1, 1.0, "2017-12-31"),))
     )
     pd.testing.assert_series_equal(before, after)
@@ -103,28 +119,26 @@ def test_a_second_review_after_the_snapshot_does_not_leak_in(history):
     assert counted["review_share"] == 1
 
 
-def test_a_review_dated_at_the_snapshot_counts(history):
+def test_a_review_dated_at_the_snapshot_counts(history, build):
     rows, items = history
     rows = [dict(row) for row in rows]
     rows[2].update(review_score=2.0, review_ts=SNAPSHOT)
-    features = build_customer_features(*make_frames(rows, items), SNAPSHOT)
+    features = build(*make_frames(rows, items), SNAPSHOT)
     two = features.set_index("person_key").loc[2]
     assert (two["review_score_mean"], two["review_share"]) == (2.0, 1.0)
 
 
-def test_snapshot_before_any_delivery_gives_empty_frame(history):
+def test_snapshot_before_any_delivery_gives_empty_frame(history, build):
     orders, items, reviews = make_frames(*history)
-    features = build_customer_features(orders, items, reviews, "2016-01-01")
+    features = build(orders, items, reviews, "2016-01-01")
     assert features.empty
     assert list(features.columns) == ["person_key", *FEATURE_COLUMNS]
 
 
-def test_missing_column_names_table_and_column(history):
+def test_missing_column_names_table_and_column(history, build):
     orders, items, reviews = make_frames(*history)
     with pytest.raises(ValueError, match=r"primary_reviews.*review_ts"):
-        build_customer_features(
-            orders, items, reviews.drop(columns="review_ts"), SNAPSHOT
-        )
+        build(orders, items, reviews.drop(columns="review_ts"), SNAPSHOT)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro.validation import ParameterValidationError
 
+from olist_segmentation.datasets import TableParquetDataset
 from olist_segmentation.pipelines.feature_engineering import create_pipeline
 from olist_segmentation.pipelines.feature_engineering.params import (
     FeatureEngineeringParams,
@@ -17,7 +18,8 @@ from olist_segmentation.pipelines.feature_engineering.params import (
 from .tiny_primary import make_frames
 
 
-def test_pipeline_writes_customer_features(history):
+def test_pipeline_writes_customer_features(history, tmp_path):
+    """The node's expression is run by DuckDB into the catalog's Parquet file."""
     orders, items, reviews = make_frames(*history)
     catalog = DataCatalog(
         {
@@ -28,12 +30,15 @@ def test_pipeline_writes_customer_features(history):
                 FeatureEngineeringParams(snapshot_date="2018-01-01"),
                 copy_mode="assign",
             ),
-            "customer_features": MemoryDataset(),
+            "customer_features": TableParquetDataset(
+                filepath=str(tmp_path / "customer_features.parquet")
+            ),
         }
     )
     SequentialRunner().run(create_pipeline(), catalog)
     features = catalog.load("customer_features")
     assert features["person_key"].tolist() == [1, 2]
+    assert features["person_key"].dtype == "uint32"
     assert features.set_index("person_key").loc[1, "frequency"] == 2
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import clean, geo
+from . import clean, geo, primary
 from .params import DataEngineeringParams
 from .rekey import rekey
 from .rules import (
@@ -181,6 +181,22 @@ def geolocate_parties(
             int((source == "none").sum()),
         )
     return located["customer"], located["seller"], rule_counts(counts)
+
+
+def build_primary_order_items(
+    items: pd.DataFrame,
+    products: pd.DataFrame,
+    sellers: pd.DataFrame,
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``primary_order_items``, and the same rows in memory for ``build_orders``.
+
+    The primary table is only written here, never read back by this pipeline, so
+    that a later engine may read it its own way (Spark, with ``--env spark``).
+    """
+    table = primary.build_order_items(items, products, sellers, customers, orders)
+    return table, table
 
 
 def build_data_quality_report(

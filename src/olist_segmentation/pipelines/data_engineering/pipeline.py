@@ -8,6 +8,7 @@ from . import primary
 from .nodes import (
     CLEANED_TABLES,
     build_data_quality_report,
+    build_primary_order_items,
     clean_tables,
     geolocate_parties,
     locate_zip_prefixes,
@@ -66,7 +67,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 tags=["geolocate"],
             ),
             Node(
-                func=primary.build_order_items,
+                func=build_primary_order_items,
                 inputs=[
                     "keyed_order_items",
                     "keyed_products",
@@ -74,7 +75,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "located_customers",
                     "keyed_orders",
                 ],
-                outputs="primary_order_items",
+                outputs=["primary_order_items", "located_order_items"],
                 name="build_primary_order_items",
                 tags=["primary"],
             ),
@@ -83,7 +84,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                 inputs=[
                     "keyed_orders",
                     "located_customers",
-                    "primary_order_items",
+                    "located_order_items",
                     "keyed_order_payments",
                     "keyed_order_reviews",
                 ],
