@@ -9,6 +9,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from olist_segmentation.pipelines.modelling.segmenter import build_model
+from olist_segmentation.pipelines.stability import fits
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
 SHIFT = pd.Timestamp("2017-11-01")
@@ -148,3 +149,20 @@ def stability_params() -> StabilityParams:
 def feature_params() -> dict:
     """``feature_engineering`` parameters (its snapshot date is not used here)."""
     return {"snapshot_date": None, "bad_review_max": 2}
+
+
+def snapshot_fits(tables, production, plan, params, feature_params):
+    """``(features, seconds, fits, m0)``: the two stability nodes that compute every
+    snapshot's features and fits, as the pipeline runs them."""
+    orders, items, reviews = tables
+    features, seconds = fits.compute_snapshot_features(
+        orders=orders,
+        order_items=items,
+        reviews=reviews,
+        segmentation_model=production,
+        plan=plan,
+        params=params,
+        feature_params=feature_params,
+    )
+    fitted, m0 = fits.fit_snapshot_models(features, production, orders, plan, params)
+    return features, seconds, fitted, m0

@@ -8,9 +8,11 @@ import pytest
 from olist_segmentation.pipelines.stability import fits, origins, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
+from .conftest import snapshot_fits
+
 
 def fitted(primary_tables, kmeans_model, feature_params, **settings):
-    orders, items, reviews = primary_tables
+    orders = primary_tables[0]
     params = StabilityParams(
         t0="2017-09-01",
         step_days=28,
@@ -24,16 +26,9 @@ def fitted(primary_tables, kmeans_model, feature_params, **settings):
         snapshots.features_as_of(*primary_tables, "2018-06-01", feature_params),
     )
     plan = snapshots.plan_snapshots(orders, params)
-    features, seconds = fits.compute_snapshot_features(
-        orders=orders,
-        order_items=items,
-        reviews=reviews,
-        segmentation_model=production,
-        plan=plan,
-        params=params,
-        feature_params=feature_params,
+    features, seconds, models, m0 = snapshot_fits(
+        primary_tables, production, plan, params, feature_params
     )
-    models, m0 = fits.fit_snapshot_models(features, production, orders, plan, params)
     return params, plan, production, features, seconds, models, m0
 
 

@@ -7,28 +7,19 @@ import pandas as pd
 import pytest
 
 from olist_segmentation.pipelines.modelling.model_ops import features_of
-from olist_segmentation.pipelines.stability import fits, nodes, snapshots
+from olist_segmentation.pipelines.stability import nodes, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
-from .conftest import SHIFT, make_model
+from .conftest import SHIFT, make_model, snapshot_fits
 
 FEATURES = ("monetary", "frequency", "recency_days")
 
 
 def evaluate(tables, production, params):
     """Plan, the features and fits of every snapshot, M0 and the snapshot table."""
-    orders, items, reviews = tables
+    orders = tables[0]
     plan = snapshots.plan_snapshots(orders, params)
-    features, seconds = fits.compute_snapshot_features(
-        orders=orders,
-        order_items=items,
-        reviews=reviews,
-        segmentation_model=production,
-        plan=plan,
-        params=params,
-        feature_params={},
-    )
-    fitted, m0 = fits.fit_snapshot_models(features, production, orders, plan, params)
+    features, seconds, fitted, m0 = snapshot_fits(tables, production, plan, params, {})
     table = nodes.evaluate_snapshots(
         orders=orders,
         snapshot_features=features,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from olist_segmentation.pipelines.stability import fits, origins, snapshots
+from olist_segmentation.pipelines.stability import origins, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
+
+from .conftest import snapshot_fits
 
 
 def run(primary_tables, model, feature_params, **settings):
-    orders, items, reviews = primary_tables
+    orders = primary_tables[0]
     params = StabilityParams(
         t0="2017-09-01", step_days=28, min_persons_t0=50, bootstraps=2, **settings
     )
@@ -17,16 +19,9 @@ def run(primary_tables, model, feature_params, **settings):
         model, snapshots.features_as_of(*primary_tables, "2018-06-01", feature_params)
     )
     plan = snapshots.plan_snapshots(orders, params)
-    features, _ = fits.compute_snapshot_features(
-        orders=orders,
-        order_items=items,
-        reviews=reviews,
-        segmentation_model=production,
-        plan=plan,
-        params=params,
-        feature_params=feature_params,
+    features, _, fitted, _ = snapshot_fits(
+        primary_tables, production, plan, params, feature_params
     )
-    fitted, _ = fits.fit_snapshot_models(features, production, orders, plan, params)
     table = origins.evaluate_origins(features, fitted, plan, params)
     return plan, table
 
