@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from olist_segmentation.pipelines.reporting import create_pipeline, nodes
 from olist_segmentation.pipelines.reporting.params import ReportingParams
-from olist_segmentation.pipelines.stability.recommendation import headline
+from olist_segmentation.pipelines.stability.periods import headline
 
 from .conftest import KAGGLE_FILES
 

@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from olist_segmentation.pipelines.stability.params import StabilityParams
+from olist_segmentation.pipelines.stability.periods import headline, period_days
 from olist_segmentation.pipelines.stability.recommendation import (
-    headline,
-    period_days,
     recommend_maintenance,
 )
 
