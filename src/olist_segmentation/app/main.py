@@ -24,7 +24,7 @@ from olist_segmentation.app.views import (
     share_over_time,
     synthetic_warning,
 )
-from olist_segmentation.pipelines.feature_engineering.nodes import PAYMENT_TYPES
+from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 from olist_segmentation.serving.run import ServedRun, ServedRunMissing, load_served_run
 
 
@@ -80,7 +80,7 @@ def what_if_page(served: ServedRun) -> None:
             ),
             basket_brl=left.number_input("basket (BRL per order)", 0.0, 20000.0, 120.0),
             freight_brl=left.number_input("freight (BRL per order)", 0.0, 2000.0, 18.0),
-            payment_type=right.selectbox("payment type", PAYMENT_TYPES),
+            payment_type=right.selectbox("payment type", MODELLED_PAYMENT_TYPES),
             installments=right.number_input("instalments", 1, 24, 1),
             review_score=right.slider("review score", 1, 5, 5),
             days_late=right.number_input("days late (negative: early)", -60, 120, -10),

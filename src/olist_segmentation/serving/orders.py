@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from olist_segmentation.domain import PAYMENT_TYPES
 from olist_segmentation.pipelines.data_engineering.primary import (
     build_orders,
     build_reviews,
@@ -28,7 +29,7 @@ from olist_segmentation.pipelines.feature_engineering.nodes import (
 )
 
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-PaymentType = Literal["credit_card", "boleto", "voucher", "debit_card", "not_defined"]
+PaymentType = Literal[PAYMENT_TYPES]
 #: Most customers one order-history request may carry.
 MAX_CUSTOMERS = 1_000
 

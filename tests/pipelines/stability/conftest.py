@@ -8,6 +8,7 @@ import pytest
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
+from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 from olist_segmentation.pipelines.modelling.segmenter import build_model
 from olist_segmentation.pipelines.stability import fits
 from olist_segmentation.pipelines.stability.params import StabilityParams
@@ -15,7 +16,6 @@ from olist_segmentation.pipelines.stability.params import StabilityParams
 SHIFT = pd.Timestamp("2017-11-01")
 START = pd.Timestamp("2017-01-01")
 END = pd.Timestamp("2018-06-30")
-PAYMENT_TYPES = ("credit_card", "boleto", "voucher", "debit_card")
 
 
 def make_primary_tables(
@@ -76,7 +76,7 @@ def make_primary_tables(
             "distance_km": rng.uniform(10, 2000, n),
         }
     )
-    for kind in PAYMENT_TYPES:
+    for kind in MODELLED_PAYMENT_TYPES:
         orders[f"share_{kind}"] = 1.0 if kind == "credit_card" else 0.0
     items = pd.DataFrame(
         {

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from olist_segmentation.domain import ORDER_STATUSES, PAYMENT_TYPES, STATES
+
 from .geo import haversine_km
-from .schema import ORDER_STATUSES, PAYMENT_TYPES, STATES
 
 STATUS_DTYPE = pd.CategoricalDtype(list(ORDER_STATUSES))
 PAYMENT_DTYPE = pd.CategoricalDtype(list(PAYMENT_TYPES))

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from olist_segmentation.domain import ORDER_STATUSES, PAYMENT_TYPES, STATES
+
 ColumnKind = Literal["id", "zip", "text", "code", "int", "float", "timestamp"]
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -38,50 +40,6 @@ WINDOW = (pd.Timestamp("2000-01-01"), pd.Timestamp("2100-01-01"))
 TIMESTAMP_WINDOW = f"between {WINDOW[0].date()} and {WINDOW[1].date()}"
 ID_PATTERN = r"[0-9a-f]{32}"
 ZIP_PATTERN = r"[0-9]{1,5}"
-
-ORDER_STATUSES = (
-    "approved",
-    "canceled",
-    "created",
-    "delivered",
-    "invoiced",
-    "processing",
-    "shipped",
-    "unavailable",
-)
-# In this order: ties of value between payment types go to the first one.
-PAYMENT_TYPES = ("credit_card", "boleto", "voucher", "debit_card", "not_defined")
-# The 27 federative units of Brazil.
-STATES = (
-    "AC",
-    "AL",
-    "AM",
-    "AP",
-    "BA",
-    "CE",
-    "DF",
-    "ES",
-    "GO",
-    "MA",
-    "MG",
-    "MS",
-    "MT",
-    "PA",
-    "PB",
-    "PE",
-    "PI",
-    "PR",
-    "RJ",
-    "RN",
-    "RO",
-    "RR",
-    "RS",
-    "SC",
-    "SE",
-    "SP",
-    "TO",
-)
-
 
 # Parsed values of the text columns being validated, by (column array, kind):
 # the checks of a column and its parse node read the text once.

@@ -26,8 +26,9 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
+
 SECONDS_PER_DAY = 86_400.0
-PAYMENT_TYPES = ("credit_card", "boleto", "voucher", "debit_card")
 
 # Every feature, in order, after ``person_key``.
 FEATURE_COLUMNS = (
@@ -47,7 +48,7 @@ FEATURE_COLUMNS = (
     "delivery_days_mean",
     "distance_km_mean",
     "installments_mean",
-    *(f"share_{kind}" for kind in PAYMENT_TYPES),
+    *(f"share_{kind}" for kind in MODELLED_PAYMENT_TYPES),
     "n_categories",
 )
 
@@ -62,7 +63,7 @@ ORDER_COLUMNS = (
     "n_items",
     "payment_value",
     "installments",
-    *(f"share_{kind}" for kind in PAYMENT_TYPES),
+    *(f"share_{kind}" for kind in MODELLED_PAYMENT_TYPES),
     "delivery_delay_days",
     "delivery_days",
     "distance_km",
@@ -161,7 +162,7 @@ def customer_features_table(
         paid=paid.sum(),
         **{
             f"paid_{kind}": (rows[f"share_{kind}"] * paid).sum()
-            for kind in PAYMENT_TYPES
+            for kind in MODELLED_PAYMENT_TYPES
         },
     )
     owners = delivered.select("order_key", "person_key")
@@ -194,7 +195,7 @@ def customer_features_table(
         n_categories=joined.n_categories.fill_null(0),
         **{
             f"share_{kind}": joined[f"paid_{kind}"] / joined.paid
-            for kind in PAYMENT_TYPES
+            for kind in MODELLED_PAYMENT_TYPES
         },
     )
     return features.select(

@@ -21,13 +21,13 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 from olist_segmentation.engines import as_table
 
 from .features import (
     FEATURE_COLUMNS,
     ITEM_COLUMNS,
     ORDER_COLUMNS,
-    PAYMENT_TYPES,
     REVIEW_COLUMNS,
     customer_features_table,
     require,
@@ -44,10 +44,10 @@ def _weighted_shares(delivered: pd.DataFrame, by: pd.Series) -> pd.DataFrame:
     """Payment-type shares of each person's paid value (NaN without payment)."""
     value = delivered["payment_value"].where(delivered["payment_value"] > 0)
     columns = {"_paid": value}
-    for kind in PAYMENT_TYPES:
+    for kind in MODELLED_PAYMENT_TYPES:
         columns[f"share_{kind}"] = delivered[f"share_{kind}"] * value
     sums = pd.DataFrame(columns).groupby(by, sort=True).sum(min_count=1)
-    shares = sums[[f"share_{kind}" for kind in PAYMENT_TYPES]].div(
+    shares = sums[[f"share_{kind}" for kind in MODELLED_PAYMENT_TYPES]].div(
         sums["_paid"], axis=0
     )
     return shares

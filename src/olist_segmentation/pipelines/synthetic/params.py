@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from olist_segmentation.pipelines.feature_engineering.nodes import PAYMENT_TYPES
+from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 
 Share = Field(ge=0.0, le=1.0)
 
@@ -50,9 +50,9 @@ class Persona(BaseModel):
     @field_validator("payment_mix")
     @classmethod
     def _every_payment_type(cls, mix: dict[str, float]) -> dict[str, float]:
-        if set(mix) != set(PAYMENT_TYPES) or min(mix.values()) < 0:
+        if set(mix) != set(MODELLED_PAYMENT_TYPES) or min(mix.values()) < 0:
             raise ValueError(
-                f"keys must be {list(PAYMENT_TYPES)} with weights >= 0, got {mix}"
+                f"keys must be {list(MODELLED_PAYMENT_TYPES)} with weights >= 0, got {mix}"
             )
         return mix
 

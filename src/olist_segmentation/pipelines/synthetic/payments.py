@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from olist_segmentation.pipelines.feature_engineering.nodes import PAYMENT_TYPES
+from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 
 from . import reference as ref
 from .draws import categorical_rows, choice, text_int, text_money
 from .params import SyntheticParams
 
 CREDIT, BOLETO, VOUCHER = (
-    PAYMENT_TYPES.index(t) for t in ("credit_card", "boleto", "voucher")
+    MODELLED_PAYMENT_TYPES.index(t) for t in ("credit_card", "boleto", "voucher")
 )
 
 
@@ -24,7 +24,10 @@ def _payment_rows(
     one card row plus vouchers, vouchers only, or split cards."""
     n = len(persona)
     mix = np.array(
-        [[p.payment_mix[t] for t in PAYMENT_TYPES] for p in params.personas.values()]
+        [
+            [p.payment_mix[t] for t in MODELLED_PAYMENT_TYPES]
+            for p in params.personas.values()
+        ]
     )
     kind = categorical_rows(rng, mix[persona])
     multi = rng.random(n) < params.persona_array("multi_payment_share")[persona]
@@ -128,7 +131,7 @@ def generate_payments(internal: pd.DataFrame, params: SyntheticParams) -> pd.Dat
     row_order, seq, n_rows = rows["order"], rows["seq"], rows["n_rows"]
     row_value = _row_values(rng, value, rows)
     instalments = _instalments(rng, params, persona, rows, value)
-    type_name = np.array(PAYMENT_TYPES, dtype=object)[rows["kind"]]
+    type_name = np.array(MODELLED_PAYMENT_TYPES, dtype=object)[rows["kind"]]
     split = n_rows[row_order] > 1
     row_value[
         _pick(
