@@ -50,10 +50,11 @@ def _day_weights() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _purchase_times(
-    rng: np.random.Generator, orders_per_person: np.ndarray
+    rng: np.random.Generator, params: SyntheticParams, orders_per_person: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Purchase time of every order sorted by person then time, the person of each
-    order and every person's first purchase."""
+    order and every person's first purchase. A person's first order falls on the
+    calendar's volume; a repeat buyer's later ones follow it by ``repeat_gaps``."""
     n_persons, n_orders = len(orders_per_person), int(orders_per_person.sum())
     day_start, day_weight = _day_weights()
     day = rng.choice(len(day_start), n_orders, p=day_weight / day_weight.sum())
@@ -61,11 +62,56 @@ def _purchase_times(
     hour = rng.choice(24, n_orders, p=hours / hours.sum())
     purchase = day_start[day] + hour * 3600.0 + rng.integers(0, 3600, n_orders)
     person_of_order = np.repeat(np.arange(n_persons), orders_per_person)
-    first = pd.Series(purchase).groupby(person_of_order).transform("min").to_numpy()
+    purchase = _repeat_times(
+        params.rng(11), params, purchase, person_of_order, (day_start, day_weight)
+    )
     order = np.lexsort((purchase, person_of_order))
-    person_first = np.full(n_persons, np.nan)
-    person_first[person_of_order] = first[order]
-    return purchase[order], np.sort(person_of_order), person_first
+    purchase = purchase[order]
+    person_first = purchase[np.r_[0, np.cumsum(orders_per_person)[:-1]]]
+    return purchase, person_of_order, person_first
+
+
+def _repeat_times(
+    rng: np.random.Generator,
+    params: SyntheticParams,
+    purchase: np.ndarray,
+    person: np.ndarray,
+    calendar: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """``purchase`` (grouped by person, each drawn from the calendar) with each
+    repeat buyer's orders one after the other by ``repeat_gaps`` (the same day with
+    ``same_day_share``, else log-normal days) around one of them, drawn at random,
+    which keeps its calendar time: the calendar's volume is kept on average. A
+    sequence that would end after ``last_delivered_purchase`` (the calendar alone
+    fills the weeks after it) ends at its last order's calendar time instead (at
+    that date if it is later); a day without orders in the calendar
+    (November 2016) moves to the next day with some."""
+    day_start, day_weight = calendar
+    later = np.r_[False, person[1:] == person[:-1]]
+    gaps = params.repeat_gaps
+    n = int(later.sum())
+    same_day = rng.random(n) < gaps.same_day_share
+    gap_days = np.where(
+        same_day,
+        rng.uniform(0.01, 0.3, n),
+        rng.lognormal(np.log(gaps.median_days), gaps.log_sd, n),
+    )
+    gap = np.zeros(len(purchase))
+    gap[later] = gap_days * DAY
+    elapsed = pd.Series(gap).groupby(person).cumsum().to_numpy()
+    counts = np.bincount(person)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    anchor = starts + (rng.random(len(counts)) * counts).astype(np.int64)
+    end = epoch(params.last_delivered_purchase) + DAY - 1.0
+    ends = starts + counts - 1
+    overrun = purchase[anchor] + elapsed[ends] - elapsed[anchor] > end
+    anchor[overrun & (counts > 1)] = ends[overrun & (counts > 1)]
+    moved = (purchase[anchor] - elapsed[anchor])[person] + elapsed
+    moved -= np.where(counts > 1, np.maximum(moved[ends] - end, 0.0), 0.0)[person]
+    open_days = np.flatnonzero(day_weight > 0)
+    index = np.clip((moved - day_start[0]) // DAY, 0, None).astype(np.int64)
+    shift = open_days[np.searchsorted(open_days, index)] - index
+    return np.maximum(moved, day_start[0]) + shift * DAY
 
 
 def _personas(
@@ -137,7 +183,7 @@ def generate_customers(
         + [np.full(params.count(c, rng), k) for k, c in ref.REPEAT_ORDERS.items()]
     )
     orders_per_person = rng.permutation(orders_per_person)
-    purchase, person, first_purchase = _purchase_times(rng, orders_per_person)
+    purchase, person, first_purchase = _purchase_times(rng, params, orders_per_person)
     persona = _personas(rng, params, first_purchase, orders_per_person > 1)
     home = _homes(rng, params, zips, persona)
     persons = pd.DataFrame(

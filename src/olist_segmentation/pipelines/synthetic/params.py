@@ -57,6 +57,17 @@ class Persona(BaseModel):
         return mix
 
 
+class RepeatGaps(BaseModel):
+    """Time from a repeat buyer's order to their next: the same day (a split
+    basket) with ``same_day_share``, otherwise log-normal days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    same_day_share: float = Share
+    median_days: float = Field(gt=0.0)
+    log_sd: float = Field(ge=0.0)
+
+
 class SyntheticParams(BaseModel):
     """All parameters of the generator, with the random streams of its nodes."""
 
@@ -69,6 +80,7 @@ class SyntheticParams(BaseModel):
     persona_shift_date: str
     last_delivered_purchase: str
     personas: dict[str, Persona] = Field(min_length=1)
+    repeat_gaps: RepeatGaps
     promo_days: list[str]
 
     @model_validator(mode="after")
