@@ -23,8 +23,8 @@ from threadpoolctl import threadpool_limits
 
 def features_of(model: Pipeline) -> list[str]:
     """The feature columns the model reads, in its order (fitted or not)."""
-    transformers = model.named_steps["columns"].transformers
-    return [str(name) for _, _, columns in transformers for name in columns]
+    (_, _, columns), *_ = model.named_steps["columns"].transformers
+    return [str(name) for name in columns]
 
 
 def with_seed(model: BaseEstimator, seed: int) -> BaseEstimator:

@@ -3,12 +3,13 @@
 ``build_model`` assembles, from the typed parameters of one candidate::
 
     Pipeline([
-        ("columns", ColumnTransformer([        # one step per feature column, in order
-            (name, SimpleImputer(strategy="median")           # learnt on all rows
-                   [+ FunctionTransformer(signed_log1p)],     # log_* transforms only
-             [name]),
+        ("columns", ColumnTransformer([        # the feature columns, in order; others
+            ("features", SimpleImputer(strategy="median"), features),  # dropped
+        ])),                                   # the imputer learnt on all rows
+        ("log", ColumnTransformer([            # log_* transforms only, per column:
+            (name, FunctionTransformer(signed_log1p) | "passthrough", [position]),
             ...
-        ])),                                   # other columns (person_key) dropped
+        ])),
         ("scale", StandardScaler() | RobustScaler() | QuantileTransformer(...)),
         ("cluster", Clusterer(KMeans(...) | GaussianMixture(...) | DBSCAN(...) | HDBSCAN(...))),
     ])
@@ -47,7 +48,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
     QuantileTransformer,
@@ -107,20 +108,35 @@ def build_model(
     fit_sample_size: int | None,
 ) -> Pipeline:
     """The unfitted segmentation model of one candidate."""
+    features = list(features)
     logged = set(log_features) if transform.startswith("log_") else set()
-
-    def column_step(name: str) -> Any:
-        impute = SimpleImputer(strategy="median", keep_empty_features=True)
-        if name in logged:
-            return make_pipeline(impute, FunctionTransformer(signed_log1p))
-        return impute
-
     columns = ColumnTransformer(
-        [(name, column_step(name), [name]) for name in features]
+        [
+            (
+                "features",
+                SimpleImputer(strategy="median", keep_empty_features=True),
+                features,
+            )
+        ]
     )
+    log: Any = "passthrough"
+    if logged:
+        log = ColumnTransformer(
+            [
+                (
+                    name,
+                    FunctionTransformer(signed_log1p)
+                    if name in logged
+                    else "passthrough",
+                    [position],
+                )
+                for position, name in enumerate(features)
+            ]
+        )
     return Pipeline(
         [
             ("columns", columns),
+            ("log", log),
             ("scale", make_scaler(transform, seed)),
             (
                 "cluster",
