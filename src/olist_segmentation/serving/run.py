@@ -172,14 +172,19 @@ def _download(tmp: str, tracking_uri: str, **where: str) -> Path:
 
 
 def _registered_artifacts(
-    tracking_uri: str, name: str, version: str, tmp: str
+    client: Any, name: str, version: str, tmp: str
 ) -> dict[str, Any]:
     """:data:`MODEL_ARTIFACTS` as the registered version's packaged inference
     pipeline holds them once MLflow has loaded it (kedro-mlflow's
-    ``KedroPipelineModel``)."""
+    ``KedroPipelineModel``). The version's files are found through ``client``'s
+    registry (a ``models:/`` URI would read MLflow's global registry URI)."""
     import mlflow  # noqa: PLC0415
 
-    folder = _download(tmp, tracking_uri, artifact_uri=f"models:/{name}/{version}")
+    folder = _download(
+        tmp,
+        client.tracking_uri,
+        artifact_uri=client.get_model_version_download_uri(name, version),
+    )
     package = mlflow.pyfunc.load_model(str(folder)).unwrap_python_model()
     return {
         artifact: package.loaded_catalog.load(serving_name(artifact))
@@ -230,7 +235,7 @@ def load_served_run(
     run = client.get_run(found.run_id)
     with tempfile.TemporaryDirectory(prefix="olist-served-run-") as tmp:
         artifacts = {
-            **_registered_artifacts(tracking_uri, model_name, str(found.version), tmp),
+            **_registered_artifacts(client, model_name, str(found.version), tmp),
             **_read_artifacts(tracking_uri, found.run_id, catalog, tmp),
         }
     names = {int(k): str(v) for k, v in artifacts["segment_names"].items()}
