@@ -15,13 +15,15 @@ Per version (a git worktree of ``--baseline`` with its own ``.venv``, as
   kedro-mlflow that imported MLflow lazily. A measurement only: the project runs
   with the plugin as it is installed.
 
-Medians and the ratios current / baseline go to ``benchmarks/results/startup.json``.
+Medians (with the machine's 1-minute load average before each measurement) and the
+ratios current / baseline go to ``benchmarks/results/startup.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -80,9 +82,11 @@ def timed(command: list[str], project: Path) -> dict[str, float | None]:
 
 
 def measure(kedro: list[str], project: Path) -> dict[str, float | None]:
+    load = os.getloadavg()[0]
     listed = timed([*kedro, "registry", "list"], project)
     run = timed([*kedro, "run", "--pipelines=data_engineering"], project)
     return {
+        "load_1min": round(load, 2),
         "registry_list_s": listed["wall_s"],
         "data_engineering_first_node_s": run["first_node_s"],
         "data_engineering_wall_s": run["wall_s"],

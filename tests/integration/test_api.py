@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from olist_segmentation.pipelines.modelling.model_ops import features_of
 from olist_segmentation.serving.schemas import MAX_ROWS
 from tests.conftest import copy_project
+from tests.integration.conftest import REGISTERED_MODEL, tracking_uri
 from tests.integration.processes import QUIET_ENV, free_port, serving
 from tests.integration.project_data import load_dataset
 from tests.integration.registry import save_version_of
@@ -113,12 +115,28 @@ def _rows(run_data, features, n, seed=3) -> tuple[list[dict], pd.DataFrame]:
     return rows, expected
 
 
-def test_health_names_the_registered_version_and_its_run(api, run_data):
+def test_health_names_the_registered_version_and_its_run(
+    api, run_data, trained_project
+):
+    from mlflow.tracking import MlflowClient  # noqa: PLC0415
+
     status, health, _ = call(api, "GET", "/health")
     assert status == 200
+    registered = MlflowClient(
+        tracking_uri=tracking_uri(trained_project)
+    ).get_model_version(REGISTERED_MODEL, "1")
     assert health["model_version"] == "1"
+    assert health["mlflow_run_id"] == registered.run_id
     assert health["kedro_run"] == run_data["version"]
-    assert health["data_source"]["kind"] in {"synthetic", "real", "unknown"}
+    # The features the registered model reads, as the modelling parameters name them.
+    assert health["features"] == features_of(
+        load_dataset(trained_project, "segmentation_model", run_data["version"])
+    )
+    # The fixture's raw data is the embedded synthetic generator's.
+    assert health["data_source"]["kind"] == "synthetic"
+    assert (
+        pd.Timestamp(health["trained_as_of"]) == run_data["orders"]["purchase_ts"].max()
+    )
 
 
 def test_openapi_documents_every_endpoint(api):

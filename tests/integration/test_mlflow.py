@@ -3,6 +3,7 @@ rows it never saw."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from mlflow.tracking import MlflowClient
 from sklearn.base import clone
 
 from olist_segmentation.pipelines.training.mlflow_packaging import (
+    MODEL_ARTIFACTS,
     RUN_ARTIFACT_PATH,
     RUN_ARTIFACTS,
     TRAINING_WINDOW,
 )
+from olist_segmentation.serving.run import load_served_run
 from tests.integration.conftest import EXPERIMENT, REGISTERED_MODEL, tracking_uri
 from tests.integration.project_data import load_dataset
 from tests.integration.registry import save_version_of
@@ -99,6 +102,23 @@ def test_run_logs_what_the_front_door_serves(client, training_run):
     listed = client.list_artifacts(training_run.info.run_id, RUN_ARTIFACT_PATH)
     stems = sorted(Path(a.path).stem for a in listed)
     assert stems == sorted((*RUN_ARTIFACTS, TRAINING_WINDOW))
+    # The fitted model and its names are the registered version's only.
+    assert not set(MODEL_ARTIFACTS) & set(stems)
+
+
+def test_front_door_serves_the_registered_versions_model(trained_project):
+    import mlflow  # noqa: PLC0415
+
+    with contextlib.chdir(trained_project):  # as `make serve` runs, in the project
+        served = load_served_run(trained_project)
+    mlflow.set_tracking_uri(tracking_uri(trained_project))
+    registered = mlflow.pyfunc.load_model(f"models:/{REGISTERED_MODEL}/1")
+    model_input = load_dataset(trained_project, "model_input")
+    scored = registered.predict(model_input)
+    np.testing.assert_array_equal(
+        served.model.predict(model_input), scored["segment"].to_numpy()
+    )
+    assert {served.name_of(s) for s in scored["segment"]} == set(scored["segment_name"])
 
 
 def test_logged_outputs_are_those_of_the_registering_run(

@@ -13,7 +13,7 @@ zip prefix has no geolocation; the model imputes it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,9 @@ from olist_segmentation.pipelines.data_engineering.primary import (
 )
 from olist_segmentation.pipelines.feature_engineering.nodes import (
     build_customer_features,
+)
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
 )
 
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -170,7 +173,7 @@ def _tables(customers: list[CustomerHistory]) -> dict[str, pd.DataFrame]:
 def features_from_orders(
     customers: list[CustomerHistory],
     as_of: pd.Timestamp,
-    feature_params: dict[str, Any],
+    feature_params: FeatureEngineeringParams,
 ) -> pd.DataFrame:
     """One feature row per customer (in request order, ``person_key`` = position),
     as of ``as_of``; customers without an order delivered by then get no row."""
@@ -196,5 +199,5 @@ def features_from_orders(
         items[["order_key", "category"]],
         build_reviews(reviews),
         as_of,
-        bad_review_max=int(feature_params.get("bad_review_max", 2)),
+        bad_review_max=feature_params.bad_review_max,
     )

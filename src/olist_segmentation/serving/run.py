@@ -1,11 +1,14 @@
 """One complete run, as the MLflow registry and the Kedro catalog describe it.
 
-The front door (the scoring service and the app) serves a registered model version
-and the files its own MLflow run logged beside it (``mlflow_packaging.RUN_ARTIFACTS``
-under ``front_door/``). Nothing is read from "the latest version" of a versioned
-dataset, so a run killed half-way never mixes into what is served, and nothing is
-written: the tracking store is opened only when it exists, artifacts are downloaded
-to a temporary folder, and each is read with the dataset type its catalog entry
+The front door (the scoring service and the app) serves a registered model version:
+the fitted segmentation model and its segment names are those the version carries
+(``mlflow_packaging.MODEL_ARTIFACTS``, loaded with ``mlflow.pyfunc.load_model``: the
+objects its inference pipeline scores with), and the rest comes from the files its
+own MLflow run logged beside it (``mlflow_packaging.RUN_ARTIFACTS`` under
+``front_door/``). Nothing is read from "the latest version" of a versioned dataset,
+so a run killed half-way never mixes into what is served, and nothing is written: the
+tracking store is opened only when it exists, artifacts are downloaded to a temporary
+folder, and each run artifact is read with the dataset type its catalog entry
 (``serving_<name>`` in ``conf/base/catalog_mlflow.yml``) declares.
 """
 
@@ -21,8 +24,12 @@ import pandas as pd
 from kedro.io import AbstractDataset
 
 from olist_segmentation.hooks import in_project
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
 from olist_segmentation.pipelines.training.mlflow_packaging import (
+    MODEL_ARTIFACTS,
     REGISTERED_MODEL_NAME,
     RUN_ARTIFACT_PATH,
     RUN_ARTIFACTS,
@@ -55,7 +62,7 @@ class ServedRun:
     data_quality: dict[str, Any]
     snapshots: pd.DataFrame
     as_of: pd.Timestamp
-    feature_params: dict[str, Any]
+    feature_params: FeatureEngineeringParams
 
     @property
     def features(self) -> list[str]:
@@ -154,37 +161,59 @@ def _model_version(client: Any, name: str, version: str | None, alias: str | Non
     return found[0]
 
 
-def _read_artifacts(
-    tracking_uri: str, run_id: str, catalog: dict[str, Any]
-) -> dict[str, Any]:
+def _download(tmp: str, tracking_uri: str, **where: str) -> Path:
     import mlflow  # noqa: PLC0415
 
-    wanted = (*RUN_ARTIFACTS, TRAINING_WINDOW)
-    with tempfile.TemporaryDirectory(prefix="olist-served-run-") as tmp:
-        try:
-            folder = Path(
-                mlflow.artifacts.download_artifacts(
-                    run_id=run_id,
-                    artifact_path=RUN_ARTIFACT_PATH,
-                    dst_path=tmp,
-                    tracking_uri=tracking_uri,
-                )
-            )
-        except OSError as error:
+    return Path(
+        mlflow.artifacts.download_artifacts(
+            **where, dst_path=tmp, tracking_uri=tracking_uri
+        )
+    )
+
+
+def _registered_artifacts(
+    client: Any, name: str, version: str, tmp: str
+) -> dict[str, Any]:
+    """:data:`MODEL_ARTIFACTS` as the registered version's packaged inference
+    pipeline holds them once MLflow has loaded it (kedro-mlflow's
+    ``KedroPipelineModel``). The version's files are found through ``client``'s
+    registry (a ``models:/`` URI would read MLflow's global registry URI)."""
+    import mlflow  # noqa: PLC0415
+
+    folder = _download(
+        tmp,
+        client.tracking_uri,
+        artifact_uri=client.get_model_version_download_uri(name, version),
+    )
+    package = mlflow.pyfunc.load_model(str(folder)).unwrap_python_model()
+    return {
+        artifact: package.loaded_catalog.load(serving_name(artifact))
+        for artifact in MODEL_ARTIFACTS
+    }
+
+
+def _read_artifacts(
+    tracking_uri: str, run_id: str, catalog: dict[str, Any], tmp: str
+) -> dict[str, Any]:
+    try:
+        folder = _download(
+            tmp, tracking_uri, run_id=run_id, artifact_path=RUN_ARTIFACT_PATH
+        )
+    except OSError as error:
+        raise ServedRunMissing(
+            f"MLflow run {run_id} has no '{RUN_ARTIFACT_PATH}' artifacts ({error}): "
+            f"it was logged by an older version of the project; {RUN_FIRST}"
+        ) from error
+    loaded = {}
+    for name in (*RUN_ARTIFACTS, TRAINING_WINDOW):
+        entry = dict(catalog[serving_name(name)]["dataset"])
+        path = folder / Path(entry["filepath"]).name
+        if not path.is_file():
             raise ServedRunMissing(
-                f"MLflow run {run_id} has no '{RUN_ARTIFACT_PATH}' artifacts ({error}): "
-                f"it was logged by an older version of the project; {RUN_FIRST}"
-            ) from error
-        loaded = {}
-        for name in wanted:
-            entry = dict(catalog[serving_name(name)]["dataset"])
-            path = folder / Path(entry["filepath"]).name
-            if not path.is_file():
-                raise ServedRunMissing(
-                    f"MLflow run {run_id} did not log {path.name}: {RUN_FIRST}"
-                )
-            entry["filepath"] = str(path)
-            loaded[name] = AbstractDataset.from_config(name, entry).load()
+                f"MLflow run {run_id} did not log {path.name}: {RUN_FIRST}"
+            )
+        entry["filepath"] = str(path)
+        loaded[name] = AbstractDataset.from_config(name, entry).load()
     return loaded
 
 
@@ -204,7 +233,11 @@ def load_served_run(
     client = MlflowClient(tracking_uri=tracking_uri)
     found = _model_version(client, model_name, version, alias)
     run = client.get_run(found.run_id)
-    artifacts = _read_artifacts(tracking_uri, found.run_id, catalog)
+    with tempfile.TemporaryDirectory(prefix="olist-served-run-") as tmp:
+        artifacts = {
+            **_registered_artifacts(client, model_name, str(found.version), tmp),
+            **_read_artifacts(tracking_uri, found.run_id, catalog, tmp),
+        }
     names = {int(k): str(v) for k, v in artifacts["segment_names"].items()}
     served = ServedRun(
         model_name=model_name,
@@ -221,7 +254,9 @@ def load_served_run(
         data_quality=artifacts["data_quality_report"],
         snapshots=artifacts["stability_snapshots"],
         as_of=pd.Timestamp(artifacts[TRAINING_WINDOW]["as_of"]),
-        feature_params=artifacts[TRAINING_WINDOW]["feature_engineering"],
+        feature_params=FeatureEngineeringParams.model_validate(
+            artifacts[TRAINING_WINDOW]["feature_engineering"]
+        ),
     )
     if n_segments(served.model) != len(names):
         raise ServedRunMissing(

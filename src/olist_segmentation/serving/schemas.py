@@ -7,10 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from olist_segmentation.pipelines.training.mlflow_packaging import MAX_ROWS
 from olist_segmentation.serving.orders import MAX_CUSTOMERS, CustomerHistory
-
-#: Most feature rows one ``/score/features`` request or CSV upload may carry.
-MAX_ROWS = 10_000
 
 FeatureValue = Annotated[
     float | None,

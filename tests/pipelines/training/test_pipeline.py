@@ -10,6 +10,7 @@ from kedro_mlflow.pipeline.pipeline_ml import KedroMlflowPipelineMLError, Pipeli
 
 from olist_segmentation.pipelines import DEFAULT_PIPELINES, training
 from olist_segmentation.pipelines.training.mlflow_packaging import (
+    MODEL_ARTIFACTS,
     MODEL_INPUT,
     RUN_ARTIFACTS,
 )
@@ -26,7 +27,7 @@ def test_training_is_the_factory_pipeline_ml(packaged):
     assert packaged.inference.outputs() == {"predicted_segments"}
     assert packaged.log_model_kwargs["registered_model_name"] == "olist_segmentation"
     (snapshot,) = [n for n in packaged.nodes if n.name == "snapshot_run_for_serving"]
-    assert sorted(snapshot.inputs) == sorted(RUN_ARTIFACTS)
+    assert sorted(snapshot.inputs) == sorted((*MODEL_ARTIFACTS, *RUN_ARTIFACTS))
 
 
 def test_training_is_the_default_work_plus_the_serving_copies(packaged):

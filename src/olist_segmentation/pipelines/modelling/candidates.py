@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import math
@@ -16,6 +15,7 @@ from sklearn.metrics import (
     davies_bouldin_score,
     silhouette_score,
 )
+from sklearn.model_selection import ParameterGrid
 from sklearn.pipeline import Pipeline
 
 from .model_ops import side_by_side
@@ -58,12 +58,12 @@ def candidate_models(
     space: CandidateSpace, settings: ModellingParams
 ) -> dict[str, tuple[str, dict[str, Any], Pipeline]]:
     """``{candidate_id: (transform, params, unfitted model)}`` of one algorithm:
-    every transform x the product of the grid, in parameter order."""
-    keys = list(space.grid)
+    every transform x every point of the grid (scikit-learn's ``ParameterGrid``:
+    parameters in alphabetical order, the last one varying fastest)."""
     models = {}
     for transform in settings.transforms:
-        for values in itertools.product(*(space.grid[key] for key in keys)):
-            params = {**space.fixed, **dict(zip(keys, values, strict=True))}
+        for point in ParameterGrid(space.grid):
+            params = {**space.fixed, **point}
             models[candidate_id(space.algorithm, transform, params)] = (
                 transform,
                 params,

@@ -22,8 +22,9 @@ from threadpoolctl import threadpool_limits
 
 
 def features_of(model: Pipeline) -> list[str]:
-    """The feature columns the model reads, in its order."""
-    return [str(name) for name in model.named_steps["select"].kw_args["columns"]]
+    """The feature columns the model reads, in its order (fitted or not)."""
+    (_, _, columns), *_ = model.named_steps["columns"].transformers
+    return [str(name) for name in columns]
 
 
 def with_seed(model: BaseEstimator, seed: int) -> BaseEstimator:

@@ -7,10 +7,12 @@ that completed, kedro-mlflow's hook logs the inference pipeline (validate rows -
 assign -> name) with its fitted artifacts as one MLflow pyfunc model, registered
 under :data:`REGISTERED_MODEL_NAME`, so that
 ``mlflow.pyfunc.load_model(uri).predict(feature_rows)`` returns segment ids and
-names. The same run logs, as artifacts under :data:`RUN_ARTIFACT_PATH`, this run's
-copies of :data:`RUN_ARTIFACTS` (``conf/base/catalog_mlflow.yml``): the scoring
-service and the app read the registered version and these, never "the latest" of
-each versioned dataset, so they always serve one complete run. A plain ``kedro run``
+names. The model carries this run's copies of :data:`MODEL_ARTIFACTS` (the fitted
+segmentation model and its segment names) and nothing else; the same run logs, as
+artifacts under :data:`RUN_ARTIFACT_PATH`, this run's copies of :data:`RUN_ARTIFACTS`
+(``conf/base/catalog_mlflow.yml``). The scoring service and the app serve the
+fitted model and names of the registered version, and read the rest from its run,
+never "the latest" of each versioned dataset, so they always serve one complete run. A plain ``kedro run``
 (``__default__``) has neither the copies nor the packaging: it registers nothing.
 """
 
@@ -35,12 +37,13 @@ MODEL_INPUT = "model_input"
 INFERENCE_OUTPUT = "predicted_segments"
 REGISTERED_MODEL_NAME = "olist_segmentation"
 MODEL_NAME = "segmentation_pipeline"
+#: What the packaged inference pipeline reads besides the rows: the registered
+#: model version carries this run's copy of each (``serving_<name>``).
+MODEL_ARTIFACTS = ("segmentation_model", "segment_names")
 #: Folder of the MLflow run holding :data:`RUN_ARTIFACTS` (``catalog_mlflow.yml``).
 RUN_ARTIFACT_PATH = "front_door"
-#: What the front door needs to serve one run, copied and logged by the run itself.
+#: What else the front door serves of one run, copied and logged by the run itself.
 RUN_ARTIFACTS = (
-    "segmentation_model",
-    "segment_names",
     "segment_profiles",
     "customer_segments",
     "maintenance_recommendation",
@@ -50,8 +53,11 @@ RUN_ARTIFACTS = (
 #: When the training data ends and the feature settings of the run
 #: (``serving_training_window``), so that the front door scores as of the same date.
 TRAINING_WINDOW = "training_window"
-#: Largest batch one ``predict`` call accepts (keeps one request from starving a server).
-MAX_ROWS = 100_000
+#: Most feature rows one ``predict`` call of the packaged model, one request of the
+#: scoring service or one CSV upload accepts: one request must not starve a server
+#: (10,000 rows validate and score in well under a second; a whole customer base is
+#: scored by the pipeline, in batches, not through a request).
+MAX_ROWS = 10_000
 
 
 def validate_feature_rows(model_input: pd.DataFrame) -> pd.DataFrame:
@@ -116,16 +122,21 @@ def describe_training_window(
 
 
 def serving_snapshot(training: Pipeline) -> Pipeline:
-    """Copy this run's :data:`RUN_ARTIFACTS` (those ``training`` produces) and its
-    :data:`TRAINING_WINDOW` to the unversioned ``serving_*`` datasets, which log
-    themselves to the MLflow run.
+    """Copy this run's :data:`MODEL_ARTIFACTS` and :data:`RUN_ARTIFACTS` (those
+    ``training`` produces) and its :data:`TRAINING_WINDOW` to the unversioned
+    ``serving_*`` datasets: the model carries the first, the others log themselves
+    to the MLflow run.
 
     kedro-mlflow logs a model's artifact by copying its dataset's folder; for a
     versioned dataset that is every version ever saved. The model and the run carry
     these copies of this run's outputs instead (history stays in the versioned
     datasets and in the MLflow registry).
     """
-    produced = [name for name in RUN_ARTIFACTS if name in training.all_outputs()]
+    produced = [
+        name
+        for name in (*MODEL_ARTIFACTS, *RUN_ARTIFACTS)
+        if name in training.all_outputs()
+    ]
     window = Node(
         func=describe_training_window,
         inputs=["primary_orders", "params:feature_engineering"],
