@@ -143,6 +143,8 @@ def main() -> None:
     """The app: four tabs over one served run."""
     st.set_page_config(page_title="Olist customer segments", layout="wide")
     args = _args()
+    # The title first: loading the run (MLflow, the pickled fits) takes seconds.
+    st.title("Olist customer segments")
     try:
         served = _served(
             str(args.project.resolve()), args.model_version, args.model_alias
@@ -150,7 +152,6 @@ def main() -> None:
     except ServedRunMissing as error:
         st.error(f"Nothing to show yet: {error}")
         st.stop()
-    st.title("Olist customer segments")
     st.caption(
         f"model '{served.model_name}' version {served.model_version} · Kedro run "
         f"{served.save_version} · data as of {served.as_of:%Y-%m-%d}"
