@@ -97,6 +97,8 @@ def run_data(trained_project):
         "orders": load_dataset(trained_project, "primary_orders"),
         "items": load_dataset(trained_project, "primary_order_items"),
         "reviews": load_dataset(trained_project, "primary_reviews"),
+        "value": load_dataset(trained_project, "customer_value", version),
+        "report": load_dataset(trained_project, "report_content", version),
         "version": version,
     }
 
@@ -270,7 +272,9 @@ def test_known_customer_is_looked_up(api, run_data):
     row = run_data["segments"].iloc[7]
     status, answer, _ = call(api, "GET", f"/customers/{row['customer_unique_id']}")
     assert status == 200
-    assert answer == {
+    assert {
+        k: answer[k] for k in ("customer_unique_id", "segment", "segment_name")
+    } == {
         "customer_unique_id": row["customer_unique_id"],
         "segment": int(row["segment"]),
         "segment_name": row["segment_name"],
@@ -287,6 +291,71 @@ def test_segments_list_the_runs_profiles(api, run_data):
     for segment, summary in listed.items():
         assert summary["traits"] == profiled[segment]["traits"]
         assert summary["action"] == profiled[segment]["action"]
+
+
+VALUE_FIELDS = ("p_alive", "expected_purchases_90d", "expected_spend_90d")
+
+
+def test_known_customers_carry_the_runs_value(api, run_data):
+    value = run_data["value"].set_index("customer_unique_id")
+    # the most valuable customers and a few others
+    picked = [*value["expected_spend_90d"].nlargest(3).index, *value.index[:3]]
+    for customer in picked:
+        status, answer, _ = call(api, "GET", f"/customers/{customer}")
+        assert status == 200, answer
+        expected = value.loc[customer]
+        for field in VALUE_FIELDS:
+            assert answer[field] == pytest.approx(expected[field], rel=1e-9), field
+        assert 0 <= answer["p_alive"] <= 1
+        assert answer["spend_model"] == expected["spend_model"]
+        assert answer["purchase_model"] == "BG/NBD"
+
+
+def test_order_histories_get_the_value_the_run_gave_them(api, run_data):
+    orders = run_data["orders"]
+    repeat = orders[orders["is_delivered"]].groupby("person_key").size()
+    itemised = orders.groupby("person_key")["n_items"].min() > 0
+    chosen = [k for k in repeat[repeat > 1].index if itemised[k]][:3]
+    chosen += [k for k in repeat[repeat == 1].index if itemised[k]][:2]
+    customers = [
+        {"customer_id": f"c{key}", "orders": _history(run_data, int(key))}
+        for key in chosen
+    ]
+    status, answer, _ = call(api, "POST", "/score/orders", {"customers": customers})
+    assert status == 200, answer
+    segments = run_data["segments"].set_index("person_key")
+    value = run_data["value"].set_index("customer_unique_id")
+    for customer, key in zip(answer["customers"], chosen, strict=True):
+        expected = value.loc[segments.loc[key, "customer_unique_id"]]
+        for field in VALUE_FIELDS:
+            assert customer[field] == pytest.approx(expected[field], rel=1e-6), field
+        assert customer["spend_model"] == expected["spend_model"]
+
+
+def test_segments_carry_their_value_and_the_reports_contract(api, run_data):
+    status, answer, _ = call(api, "GET", "/segments")
+    assert status == 200
+    value = run_data["value"]
+    listed = answer["segments"]
+    assert sum(s["expected_spend_90d"] for s in listed) == pytest.approx(
+        value["expected_spend_90d"].sum()
+    )
+    assert sum(s["expected_spend_share"] for s in listed) == pytest.approx(1)
+    report = run_data["report"]
+    for summary in listed:
+        card = next(c for c in report["cards"] if c["segment"] == summary["segment"])
+        assert summary["expected_spend_90d"] == pytest.approx(
+            card["value"]["expected_spend_90d"]
+        )
+    # one contract: the report's headline and signals, period and interval beside
+    contract = answer["contract"]
+    maintenance = report["maintenance"]
+    assert contract["headline"] == maintenance["headline"] == answer["retraining"]
+    assert contract["signals"] == maintenance["signals"]
+    assert contract["triggers"] == maintenance["triggers"]
+    assert contract["recommended"] == maintenance["recommended"]
+    if contract["recommended"]:
+        assert f"{contract['period_weeks']:g} weeks" in contract["headline"]
 
 
 def _order(**changes) -> dict:

@@ -164,6 +164,32 @@ def test_what_if_form_scores_a_customer(page, trained_project):
     assert f"Segment {segment}: {name}" in text, text[-800:]
 
 
+def test_look_up_shows_the_customers_value(page, trained_project):
+    from selenium.webdriver.common.keys import Keys  # noqa: PLC0415
+
+    version = save_version_of(trained_project)
+    value = load_dataset(trained_project, "customer_value", version)
+    row = value.loc[value["expected_spend_90d"].idxmax()]
+    _tab(page, "Customer look-up")
+    field = _visible(page, "input[aria-label='customer_unique_id']")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(row["customer_unique_id"])
+    _submit(page)
+    _wait_for_text(page, f"P(alive): {row['p_alive']:.3f}")
+    _wait_for_text(
+        page, f"expected spend, next 90 days: BRL {row['expected_spend_90d']:,.2f}"
+    )
+
+
+def test_segments_page_shows_value_and_the_reports_contract(page, trained_project):
+    version = save_version_of(trained_project)
+    report = load_dataset(trained_project, "report_content", version)
+    _tab(page, "Segments")
+    _wait_for_text(page, f"Retraining: {report['maintenance']['headline']}")
+    _wait_for_text(page, "expected spend, next 90 days")
+    _wait_for_text(page, "Monitoring signals: retrain earlier when one fires")
+
+
 def test_screenshot_of_the_segments_page(page, tmp_path):
     _tab(page, "Segments")
     _wait_for_text(page, "Suggested action")

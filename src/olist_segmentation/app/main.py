@@ -19,10 +19,12 @@ import streamlit as st
 
 from olist_segmentation.app.views import (
     WhatIf,
+    contract_table,
     score_what_if,
     segment_customers,
     share_over_time,
     synthetic_warning,
+    value_lines,
 )
 from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 from olist_segmentation.serving.run import ServedRun, ServedRunMissing, load_served_run
@@ -42,14 +44,31 @@ def _served(project: str, version: str, alias: str | None) -> ServedRun:
 
 
 def segments_page(served: ServedRun) -> None:
-    """Cards with size, share over time, traits and action; the retraining advice."""
-    st.info(f"Retraining: {served.retraining_advice()}")
+    """Cards with size, expected value, share over time, traits and action; the
+    retraining contract as the report states it."""
+    contract = served.retraining_contract()
+    st.info(f"Retraining: {contract['headline']}")
+    if contract["signals"]:
+        with st.expander("Monitoring signals: retrain earlier when one fires"):
+            st.table(contract_table(contract))
+            st.markdown("\n".join(f"- {t}" for t in contract["triggers"]))
     shares = share_over_time(served)
+    values = served.segment_values()
     for card in served.segment_summaries():
+        value = values[card["segment"]]
         with st.container(border=True):
             st.subheader(card["name"])
             left, right = st.columns([1, 2])
             left.metric(f"customers, {card['share']:.1%} of all", f"{card['size']:,}")
+            if value["expected_spend_90d"] is not None:
+                left.metric(
+                    f"expected spend, next 90 days ({value['expected_spend_share']:.1%})",
+                    f"BRL {value['expected_spend_90d']:,.0f}",
+                )
+                left.caption(
+                    f"mean P(alive) {value['p_alive_mean']:.3f} · "
+                    f"{value['expected_purchases_90d']:,.1f} purchases expected"
+                )
             if card["name"] in shares:
                 right.line_chart(shares[card["name"]], height=140)
             st.markdown("\n".join(f"- {trait}" for trait in card["traits"]))
@@ -67,6 +86,11 @@ def look_up_page(served: ServedRun) -> None:
             st.warning(f"'{wanted}' is not a customer of this run.")
         else:
             st.success(f"Segment {found['segment']}: {found['segment_name']}")
+            st.markdown(
+                "\n".join(
+                    f"- {line}" for line in value_lines(served.value_of(wanted.strip()))
+                )
+            )
 
 
 def what_if_page(served: ServedRun) -> None:
@@ -89,6 +113,7 @@ def what_if_page(served: ServedRun) -> None:
     if asked:
         scored = score_what_if(served, what)
         st.success(f"Segment {scored['segment']}: {scored['segment_name']}")
+        st.markdown("\n".join(f"- {line}" for line in value_lines(scored["value"])))
         st.caption(f"features as of {served.as_of:%Y-%m-%d}, by the pipelines' code")
         st.table(
             pd.DataFrame(
@@ -118,6 +143,8 @@ def main() -> None:
     """The app: four tabs over one served run."""
     st.set_page_config(page_title="Olist customer segments", layout="wide")
     args = _args()
+    # The title first: loading the run (MLflow, the pickled fits) takes seconds.
+    st.title("Olist customer segments")
     try:
         served = _served(
             str(args.project.resolve()), args.model_version, args.model_alias
@@ -125,7 +152,6 @@ def main() -> None:
     except ServedRunMissing as error:
         st.error(f"Nothing to show yet: {error}")
         st.stop()
-    st.title("Olist customer segments")
     st.caption(
         f"model '{served.model_name}' version {served.model_version} · Kedro run "
         f"{served.save_version} · data as of {served.as_of:%Y-%m-%d}"

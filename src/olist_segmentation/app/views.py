@@ -9,6 +9,7 @@ import pandas as pd
 
 from olist_segmentation.serving.orders import CustomerHistory, features_from_orders
 from olist_segmentation.serving.run import ServedRun
+from olist_segmentation.serving.value import values_from_orders
 
 DELIVERY_DAYS = 7.0
 DAYS_BETWEEN_ORDERS = 30.0
@@ -99,13 +100,41 @@ def history_of(what: WhatIf, as_of: pd.Timestamp) -> CustomerHistory:
 
 
 def score_what_if(served: ServedRun, what: WhatIf) -> dict[str, Any]:
-    """Segment of the customer ``what`` describes, as of the run's training date,
-    through the pipelines' feature code; with the features it gets."""
+    """Segment and expected value of the customer ``what`` describes, as of the
+    run's training date, through the pipelines' feature and clv code; with the
+    features it gets."""
     history = history_of(what, served.as_of)
     features = features_from_orders([history], served.as_of, served.feature_params)
     segment = int(served.model.predict(features)[0])
+    value = values_from_orders(
+        [history], served.as_of, served.clv_purchase_model, served.clv_spend_model
+    )
     return {
         "segment": segment,
         "segment_name": served.name_of(segment),
         "features": features.drop(columns="person_key").iloc[0].to_dict(),
+        "value": value[0],
     }
+
+
+def value_lines(value: dict[str, Any]) -> list[str]:
+    """A customer's expected value in words, with the models that gave it."""
+    if value["p_alive"] is None:
+        return [f"No expected value: {value['fallback_reason']}."]
+    lines = [
+        f"P(alive): {value['p_alive']:.3f}",
+        f"expected purchases, next 90 days: {value['expected_purchases_90d']:.3f}",
+        f"expected spend, next 90 days: BRL {value['expected_spend_90d']:,.2f}",
+        f"models: {value['purchase_model']}, {value['spend_model']}",
+    ]
+    if value["fallback_reason"]:
+        lines.append(f"note: {value['fallback_reason']}")
+    return lines
+
+
+def contract_table(contract: dict[str, Any]) -> pd.DataFrame:
+    """The monitoring signals of the retraining contract, one row each."""
+    return pd.DataFrame(
+        contract["signals"],
+        columns=["name", "threshold", "first_fired_days", "max_observed"],
+    ).set_index("name")

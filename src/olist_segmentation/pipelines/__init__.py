@@ -2,14 +2,14 @@
 
 #: The real work, in data-flow order: ``kedro run`` (``__default__``) runs it plain,
 #: ``kedro run --pipelines=training`` runs it packaged for MLflow. ``synthetic`` only
-#: writes raw data and is part of neither; nor is ``clv`` yet (``kedro run
-#: --pipelines=clv`` after a run): its Gamma-Gamma guard refuses samples with fewer
-#: than ``clv.min_repeat_buyers`` repeat buyers, which stopped the whole run on
-#: halves of the real sample (8 repeat buyers).
+#: writes raw data and is part of neither. ``clv`` never stops the run on a small
+#: sample: too few repeat buyers for Gamma-Gamma, or a failed fit, give a flagged
+#: fallback (docs/clv.md).
 DEFAULT_PIPELINES = (
     "data_engineering",
     "feature_engineering",
     "modelling",
+    "clv",
     "stability",
     "reporting",
 )

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, ORJSONResponse, Response
 
 from olist_segmentation import __version__
+from olist_segmentation.pipelines.clv.models import pymc_clv
 from olist_segmentation.serving.batching import MicroBatcher
 from olist_segmentation.serving.orders import features_from_orders
 from olist_segmentation.serving.run import ServedRun
@@ -32,6 +33,7 @@ from olist_segmentation.serving.schemas import (
     KnownCustomer,
     OrdersRequest,
     OrdersResponse,
+    RetrainingContract,
     ScoredCustomer,
     Segment,
     SegmentList,
@@ -40,6 +42,7 @@ from olist_segmentation.serving.schemas import (
     feature_row_model,
     features_request_model,
 )
+from olist_segmentation.serving.value import values_from_orders
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +130,7 @@ def create_app(served: ServedRun) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        pymc_clv()  # imported once here, not by the first /score/orders request
         await batcher.start()
         yield
         await batcher.stop()
@@ -173,8 +177,9 @@ def create_app(served: ServedRun) -> FastAPI:
 
     @app.post("/score/orders", response_model=OrdersResponse)
     def score_orders(body: OrdersRequest) -> OrdersResponse:
-        """Segments of customers described by their orders, through the pipelines'
-        feature code, as of ``as_of`` (default: the end of the training data)."""
+        """Segments and expected value of customers described by their orders,
+        through the pipelines' feature and clv code, as of ``as_of`` (default: the
+        end of the training data)."""
         as_of = pd.Timestamp(body.as_of) if body.as_of else served.as_of
         if as_of.tzinfo:
             as_of = as_of.tz_convert(None)
@@ -192,6 +197,9 @@ def create_app(served: ServedRun) -> FastAPI:
                 "a segment needs at least one",
             )
         segments = _segments(served, rows)
+        value = values_from_orders(
+            body.customers, as_of, served.clv_purchase_model, served.clv_spend_model
+        )
         computed = rows.drop(columns="person_key")
         values = computed.astype(object).where(computed.notna(), None)
         return OrdersResponse(
@@ -202,6 +210,7 @@ def create_app(served: ServedRun) -> FastAPI:
                     segment=segment.segment,
                     segment_name=segment.segment_name,
                     features=values.iloc[position].to_dict(),
+                    **value[i],
                 )
                 for position, (i, segment) in enumerate(
                     zip(rows["person_key"].astype(int), segments, strict=True)
@@ -224,7 +233,7 @@ def create_app(served: ServedRun) -> FastAPI:
 
     @app.get("/customers/{customer_unique_id}", response_model=KnownCustomer)
     async def customer(customer_unique_id: str) -> KnownCustomer:
-        """The segment the served run gave a known customer."""
+        """The segment the served run gave a known customer, and their value."""
         found = served.segment_of(customer_unique_id)
         if found is None:
             raise HTTPException(
@@ -232,16 +241,26 @@ def create_app(served: ServedRun) -> FastAPI:
                 f"customer_unique_id '{customer_unique_id}' is not a customer of "
                 f"the served run ({len(served.customer_segments)} customers)",
             )
-        return KnownCustomer(customer_unique_id=customer_unique_id, **found)
+        return KnownCustomer(
+            customer_unique_id=customer_unique_id,
+            **found,
+            **served.value_of(customer_unique_id),
+        )
 
     @app.get("/segments", response_model=SegmentList)
     async def segments() -> SegmentList:
-        """Every segment with its size, traits and suggested action."""
+        """Every segment with its size, traits, suggested action and expected
+        value; the retraining contract as the report states it."""
+        values = served.segment_values()
         return SegmentList(
             model_version=served.model_version,
             data_source=served.data_source,
             retraining=served.retraining_advice(),
-            segments=[SegmentSummary(**s) for s in served.segment_summaries()],
+            contract=RetrainingContract(**served.retraining_contract()),
+            segments=[
+                SegmentSummary(**s, **values[s["segment"]])
+                for s in served.segment_summaries()
+            ],
         )
 
     return app

@@ -170,13 +170,12 @@ def _tables(customers: list[CustomerHistory]) -> dict[str, pd.DataFrame]:
     }
 
 
-def features_from_orders(
+def primary_from_orders(
     customers: list[CustomerHistory],
-    as_of: pd.Timestamp,
-    feature_params: FeatureEngineeringParams,
-) -> pd.DataFrame:
-    """One feature row per customer (in request order, ``person_key`` = position),
-    as of ``as_of``; customers without an order delivered by then get no row."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``primary_orders``, ``primary_order_items`` (``order_key``, ``category``) and
+    ``primary_reviews`` of the customers (``person_key`` = position in the request),
+    built by the data-engineering pipeline's own code."""
     tables = _tables(customers)
     orders = tables["orders"]
     items = tables["items"].assign(
@@ -194,10 +193,21 @@ def features_from_orders(
         tables["payments"].astype({"payment_installments": "int64"}),
         reviews,
     )
+    return primary, items[["order_key", "category"]], build_reviews(reviews)
+
+
+def features_from_orders(
+    customers: list[CustomerHistory],
+    as_of: pd.Timestamp,
+    feature_params: FeatureEngineeringParams,
+) -> pd.DataFrame:
+    """One feature row per customer (in request order, ``person_key`` = position),
+    as of ``as_of``; customers without an order delivered by then get no row."""
+    primary, items, reviews = primary_from_orders(customers)
     return build_customer_features(
         primary,
-        items[["order_key", "category"]],
-        build_reviews(reviews),
+        items,
+        reviews,
         as_of,
         bad_review_max=feature_params.bad_review_max,
     )

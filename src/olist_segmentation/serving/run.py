@@ -28,6 +28,7 @@ from olist_segmentation.pipelines.feature_engineering.params import (
     FeatureEngineeringParams,
 )
 from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
+from olist_segmentation.pipelines.reporting.contract import retraining_contract
 from olist_segmentation.pipelines.training.mlflow_packaging import (
     MODEL_ARTIFACTS,
     REGISTERED_MODEL_NAME,
@@ -36,6 +37,7 @@ from olist_segmentation.pipelines.training.mlflow_packaging import (
     TRAINING_WINDOW,
     serving_name,
 )
+from olist_segmentation.serving import value
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,9 @@ class ServedRun:
     snapshots: pd.DataFrame
     as_of: pd.Timestamp
     feature_params: FeatureEngineeringParams
+    customer_value: pd.DataFrame
+    clv_purchase_model: Any
+    clv_spend_model: Any
 
     @property
     def features(self) -> list[str]:
@@ -85,6 +90,14 @@ class ServedRun:
         """The maintenance recommendation in one sentence, with its interval if any:
         the run's own ``headline``, as its report says it."""
         return self.recommendation["headline"]
+
+    def retraining_contract(self) -> dict[str, Any]:
+        """Period, interval and monitoring signals, read as the report reads them."""
+        return retraining_contract(self.recommendation)
+
+    def value_of(self, customer_unique_id: str) -> dict[str, Any]:
+        """A known customer's P(alive), expected purchases and spend (90 days)."""
+        return value.value_of(self.customer_value, customer_unique_id)
 
     def segment_of(self, customer_unique_id: str) -> dict[str, Any] | None:
         """``segment`` and ``segment_name`` the run gave a customer; ``None`` if unknown."""
@@ -109,6 +122,10 @@ class ServedRun:
             }
             for s in self.profiles["segments"]
         ]
+
+    def segment_values(self) -> dict[int, dict[str, Any]]:
+        """Per segment, the expected value of its customers (``segment_value``)."""
+        return value.segment_values(self.customer_value, self.customer_segments)
 
 
 def project_settings(project: Path) -> tuple[str, dict[str, Any]]:
@@ -257,6 +274,9 @@ def load_served_run(
         feature_params=FeatureEngineeringParams.model_validate(
             artifacts[TRAINING_WINDOW]["feature_engineering"]
         ),
+        customer_value=artifacts["customer_value"].set_index("customer_unique_id"),
+        clv_purchase_model=artifacts["clv_purchase_model"],
+        clv_spend_model=artifacts["clv_spend_model"],
     )
     if n_segments(served.model) != len(names):
         raise ServedRunMissing(

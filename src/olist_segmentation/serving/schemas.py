@@ -64,8 +64,24 @@ class OrdersRequest(BaseModel):
     )
 
 
-class ScoredCustomer(BaseModel):
-    """A customer of an order-history request, its segment and its features."""
+class CustomerValue(BaseModel):
+    """A customer's expected value over the next 90 days (docs/clv.md): null where
+    no purchase model could be fitted; ``purchase_model`` and ``spend_model`` name
+    what gave the figures (``mean order value``: too few repeat buyers for
+    Gamma-Gamma), ``fallback_reason`` why a model was not used."""
+
+    p_alive: float | None = Field(description="probability of still being a customer")
+    expected_purchases_90d: float | None
+    expected_order_value: float | None = Field(description="BRL, items + freight")
+    expected_spend_90d: float | None = Field(description="BRL, undiscounted")
+    purchase_model: str
+    spend_model: str
+    fallback_reason: str | None
+
+
+class ScoredCustomer(CustomerValue):
+    """A customer of an order-history request, its segment, its features and its
+    expected value as of the request's date."""
 
     customer_id: str
     segment: int
@@ -80,8 +96,9 @@ class OrdersResponse(BaseModel):
     customers: list[ScoredCustomer]
 
 
-class KnownCustomer(BaseModel):
-    """A customer of the served run's data and the segment that run gave them."""
+class KnownCustomer(CustomerValue):
+    """A customer of the served run's data, the segment that run gave them and
+    their expected value as of the run's snapshot."""
 
     customer_unique_id: str
     segment: int
@@ -97,6 +114,32 @@ class SegmentSummary(BaseModel):
     share: float
     traits: list[str]
     action: str
+    p_alive_mean: float | None
+    expected_purchases_90d: float | None
+    expected_spend_90d: float | None
+    expected_spend_90d_mean: float | None
+    expected_spend_share: float | None
+
+
+class Signal(BaseModel):
+    """A monitoring signal of the stability analysis."""
+
+    name: str
+    threshold: float
+    first_fired_days: int | None
+    max_observed: float
+
+
+class RetrainingContract(BaseModel):
+    """The maintenance contract as the report states it (``reporting.contract``)."""
+
+    headline: str
+    recommended: bool
+    period_weeks: float | None
+    interval_weeks: list[float] | None
+    censored: bool
+    signals: list[Signal]
+    triggers: list[str]
 
 
 class SegmentList(BaseModel):
@@ -105,6 +148,7 @@ class SegmentList(BaseModel):
     model_version: str
     data_source: dict[str, str]
     retraining: str
+    contract: RetrainingContract
     segments: list[SegmentSummary]
 
 

@@ -10,6 +10,9 @@ from pydantic import ValidationError
 from olist_segmentation.pipelines.clv import models
 from olist_segmentation.pipelines.clv.holdout import holdout_check
 from olist_segmentation.pipelines.clv.nodes import (
+    check_purchase_model_on_holdout,
+    fit_purchase_model,
+    fit_spend_model,
     predict_customer_value,
     summarise_purchase_history,
     summarise_value_by_segment,
@@ -57,6 +60,7 @@ def test_history_counts_purchase_days_after_the_first_in_weeks():
     assert one["recency"] == pytest.approx(4.0)  # 28 days
     assert one["T"] == pytest.approx((SNAPSHOT - pd.Timestamp("2017-10-01")).days / 7)
     assert one["monetary_value"] == pytest.approx(150.0)  # mean of 100 and 200
+    assert one["total_value"] == pytest.approx(400.0)  # the first purchase included
     assert (two["frequency"], two["recency"], two["monetary_value"]) == (0, 0, 0)
     assert two["T"] == pytest.approx(4.0)
 
@@ -137,7 +141,13 @@ def test_customer_value_carries_the_olist_id(orders, history, fitted):
         "expected_purchases_90d",
         "expected_order_value",
         "expected_spend_90d",
+        "purchase_model",
+        "spend_model",
+        "fallback_reason",
     ]
+    assert set(value["purchase_model"]) == {"MBG/NBD"}
+    assert set(value["spend_model"]) == {"Gamma-Gamma"}
+    assert value["fallback_reason"].isna().all()
     assert value["customer_unique_id"].iloc[0] == f"{value['person_key'].iloc[0]:032x}"
     with pytest.raises(ValueError, match="id_map: 1 person_key"):
         predict_customer_value(history, *fitted, id_map_of(orders).iloc[1:])
@@ -161,6 +171,8 @@ def test_value_by_segment_sums_to_the_whole():
             "p_alive": [0.1, 0.3, 0.5, 0.7],
             "expected_purchases_90d": [0.1, 0.2, 0.3, 0.4],
             "expected_spend_90d": [10.0, 20.0, 30.0, 40.0],
+            "purchase_model": "BG/NBD",
+            "spend_model": "mean order value",
         }
     )
     summary = summarise_value_by_segment(value, _segments(value))
@@ -170,6 +182,7 @@ def test_value_by_segment_sums_to_the_whole():
     assert summary["expected_spend_90d"].tolist() == pytest.approx([40.0, 60.0])
     assert summary["expected_spend_90d_mean"].tolist() == pytest.approx([20.0, 30.0])
     assert summary["expected_spend_share"].tolist() == pytest.approx([0.4, 0.6])
+    assert summary["spend_model"].tolist() == ["mean order value"] * 2
     with pytest.raises(ValueError, match="1 segmented without a value"):
         summarise_value_by_segment(value.iloc[1:], _segments(value))
 
@@ -191,3 +204,56 @@ def test_holdout_check_recovers_the_simulated_purchases(orders, snapshot):
 def test_holdout_longer_than_the_data_is_refused(orders, snapshot):
     with pytest.raises(ValueError, match=r"clv\.holdout\.days = 5000"):
         holdout_check(orders, snapshot, "beta_geo", HoldoutParams(days=5000))
+
+
+def test_too_few_repeat_buyers_give_the_mean_order_value_flagged(history):
+    few = pd.concat(
+        [history[history["frequency"] > 0].head(8), history[history["frequency"] == 0]]
+    )
+    spend = fit_spend_model(few, ClvParams())
+    assert isinstance(spend, models.Fallback)
+    purchases = fit_purchase_model(few, ClvParams())
+    value = models.customer_value(purchases, spend, few)
+    order_value = few["total_value"].sum() / (few["frequency"] + 1).sum()
+    assert value["expected_order_value"].tolist() == pytest.approx(
+        [order_value] * len(few)
+    )
+    np.testing.assert_allclose(
+        value["expected_spend_90d"], value["expected_purchases_90d"] * order_value
+    )
+    # the purchase model still fits and ranks: repeat buyers first
+    assert set(value["purchase_model"]) == {"BG/NBD"}
+    repeat = (few["frequency"] > 0).to_numpy()
+    assert value.loc[repeat, "p_alive"].lt(1).any()
+    assert set(value["spend_model"]) == {"mean order value"}
+    (reason,) = set(value["fallback_reason"])
+    assert "8 person(s) with a repeat purchase" in reason
+    assert "clv.min_repeat_buyers = 10" in reason
+
+
+def test_a_failed_purchase_fit_leaves_the_figures_empty_and_says_why(history):
+    impossible = history.head(50).assign(recency=history["T"].head(50) + 1)
+    purchases = fit_purchase_model(impossible, ClvParams())
+    assert isinstance(purchases, models.Fallback)
+    spend = fit_spend_model(impossible, ClvParams())
+    value = models.customer_value(purchases, spend, impossible)
+    assert (
+        value[["p_alive", "expected_purchases_90d", "expected_spend_90d"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert set(value["purchase_model"]) == {"none"}
+    assert value["fallback_reason"].str.startswith("no purchase model:").all()
+
+
+def test_a_holdout_that_cannot_be_made_is_reported_not_raised(orders):
+    days = {"days": 5000}
+    check = check_purchase_model_on_holdout(
+        orders,
+        FeatureEngineeringParams(),
+        ClvParams(holdout=days),
+    )
+    assert check["checked"] is False
+    assert check["within_tolerance"] is None
+    assert "clv.holdout.days = 5000" in check["reason"]

@@ -30,7 +30,13 @@ OUTPUTS = (
 )
 
 
-def test_pipeline_values_every_person_beside_their_segment(orders):
+@pytest.mark.parametrize(
+    ("min_repeat_buyers", "spend_model"),
+    [(10, "Gamma-Gamma"), (10_000, "mean order value")],
+)
+def test_pipeline_values_every_person_beside_their_segment(
+    orders, min_repeat_buyers, spend_model
+):
     snapshot = pd.Timestamp("2018-03-01")
     known = orders[orders["delivered_customer_ts"] <= snapshot]
     ids = id_map_of(known)
@@ -50,7 +56,9 @@ def test_pipeline_values_every_person_beside_their_segment(orders):
                 FeatureEngineeringParams(snapshot_date=str(snapshot.date())),
                 copy_mode="assign",
             ),
-            "params:clv": MemoryDataset(ClvParams(), copy_mode="assign"),
+            "params:clv": MemoryDataset(
+                ClvParams(min_repeat_buyers=min_repeat_buyers), copy_mode="assign"
+            ),
             **{name: KeptDataset(copy_mode="assign") for name in OUTPUTS},
         }
     )
@@ -61,17 +69,21 @@ def test_pipeline_values_every_person_beside_their_segment(orders):
     assert value["p_alive"].between(0, 1).all()
     assert (value["expected_spend_90d"] >= 0).all()
     assert catalog.load("clv_purchase_model").attrs["model_type"] == "BG/NBD"
+    # too few repeat buyers for Gamma-Gamma: the run goes on, flagged
+    assert set(value["spend_model"]) == {spend_model}
+    assert value["fallback_reason"].isna().all() == (spend_model == "Gamma-Gamma")
 
     by_segment = catalog.load("segment_value")
     assert by_segment["persons"].sum() == len(value)
     assert np.isclose(
         by_segment["expected_spend_90d"].sum(), value["expected_spend_90d"].sum()
     )
+    assert set(by_segment["spend_model"]) == {spend_model}
 
     check = catalog.load("clv_holdout_check")
     # the holdout ends at the last purchase known at the snapshot
     assert pd.Timestamp(check["holdout_end"]) <= snapshot
-    assert check["purchase_model"] == "BG/NBD"
+    assert check["checked"] and check["purchase_model"] == "BG/NBD"
     assert check["total"]["actual"] > 0
 
 

@@ -16,6 +16,8 @@ import pytest
 from olist_segmentation.pipelines.clv import models
 from olist_segmentation.pipelines.clv.nodes import (
     check_purchase_model_on_holdout,
+    fit_purchase_model,
+    fit_spend_model,
     summarise_purchase_history,
 )
 from olist_segmentation.pipelines.clv.params import ClvParams
@@ -81,3 +83,23 @@ def test_real_one_time_buyers_are_ranked_by_age_and_worth_little(real_orders):
     assert mbg.loc[once, "p_alive"].max() < 0.1
     # the mean order value of the population, about the real mean order (~160)
     assert 100 < bg.loc[once, "expected_order_value"].iloc[0] < 300
+
+
+def test_a_half_of_the_real_sample_is_valued_with_the_flagged_fallback(real_orders):
+    # Half of the orders: 13 persons with a repeat purchase in this draw (8 in each
+    # half of bench_real_sample.py's draws), too few for a Gamma-Gamma guard of 20.
+    half = real_orders.sample(frac=0.5, random_state=0)
+    history = summarise_purchase_history(half, SNAPSHOT)
+    repeat = int((history["frequency"] > 0).sum())
+    params = ClvParams(min_repeat_buyers=20)
+    assert 0 < repeat < params.min_repeat_buyers
+    spend = fit_spend_model(history, params)
+    value = models.customer_value(fit_purchase_model(history, params), spend, history)
+    assert set(value["purchase_model"]) == {"BG/NBD"}
+    assert set(value["spend_model"]) == {"mean order value"}
+    assert f"{repeat} person(s) with a repeat purchase" in value["fallback_reason"][0]
+    # the mean real order, about 160 BRL with freight, for everyone
+    assert 100 < spend.order_value < 300
+    once = history["frequency"] == 0
+    purchases = value["expected_purchases_90d"]
+    assert purchases[~once].mean() > 10 * purchases[once].mean()

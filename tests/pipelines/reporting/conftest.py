@@ -209,6 +209,37 @@ def _quality() -> dict:
     }
 
 
+def _segment_value() -> pd.DataFrame:
+    """``segment_value`` as the clv pipeline writes it (Gamma-Gamma fitted)."""
+    spend = [5200 * 2.1, 2100 * 1.5, 700 * 30.0]
+    return pd.DataFrame(
+        {
+            "segment": [seg for seg, *_ in SEGMENTS],
+            "segment_name": [name for _, name, *_ in SEGMENTS],
+            "persons": [size for _, _, size, _ in SEGMENTS],
+            "p_alive_mean": [1.0, 0.98, 0.61],
+            "expected_purchases_90d": [52.0, 17.0, 105.0],
+            "expected_spend_90d": spend,
+            "expected_spend_90d_mean": [2.1, 1.5, 30.0],
+            "expected_spend_share": [s / sum(spend) for s in spend],
+            "purchase_model": "BG/NBD",
+            "spend_model": "Gamma-Gamma",
+        }
+    )
+
+
+def _holdout_check() -> dict:
+    return {
+        "checked": True,
+        "purchase_model": "BG/NBD",
+        "calibration_end": "2018-03-01 10:00:00",
+        "holdout_days": 180,
+        "total": {"actual": 19.0, "predicted": 18.92, "relative_error": -0.0042},
+        "tolerance": 0.2,
+        "within_tolerance": True,
+    }
+
+
 @pytest.fixture
 def report_inputs() -> dict:
     """Every dataset the reporting pipeline reads, keyed by its catalog name."""
@@ -223,6 +254,8 @@ def report_inputs() -> dict:
         "maintenance_recommendation": _recommendation(),
         "stability_snapshots": _snapshots(),
         "data_quality_report": _quality(),
+        "segment_value": _segment_value(),
+        "clv_holdout_check": _holdout_check(),
         "params:reporting": ReportingParams(title="Test segments", max_candidates=3),
         **{
             f"{name}_plot": figure(name)

@@ -35,6 +35,8 @@ def content_of(inputs: dict) -> dict:
         maintenance_recommendation=inputs["maintenance_recommendation"],
         stability_snapshots=inputs["stability_snapshots"],
         data_quality_report=inputs["data_quality_report"],
+        segment_value=inputs["segment_value"],
+        clv_holdout_check=inputs["clv_holdout_check"],
         params=inputs["params:reporting"],
     )
 
@@ -406,3 +408,32 @@ def test_a_cheap_rescoring_shows_its_cost_not_zero(report_inputs):
     )
     text = content_of(cheap)["maintenance"]["rescoring"]["text"]
     assert text.startswith("About 0.027 s for 4,300 customers")
+
+
+def test_each_segment_shows_its_expected_value(report_inputs):
+    content = content_of(report_inputs)
+    json.dumps(content)
+    by_name = {c["name"]: c["value"] for c in content["cards"]}
+    assert by_name["loyal big spenders"]["expected_spend_90d"] == 21000.0
+    assert "Gamma-Gamma model" in content["value"]["models"]
+    assert "predicted 18.9 repeat purchases" in content["value"]["holdout"]
+    html = html_of(report_inputs, content)
+    table = html[html.index('id="segment-value"') :].split("</table>")[0]
+    assert table.count("<tr>") == 4
+    assert "loyal big spenders" in table and "21,000" in table
+    assert "BRL 21,000 expected" in html
+    markdown = nodes.render_markdown_report(content)
+    assert "| loyal big spenders | 700 | 0.610 | 105.0 | 21,000 | 30.00 |" in markdown
+
+
+def test_the_spend_fallback_and_a_skipped_holdout_are_said(report_inputs):
+    fallback = report_inputs["segment_value"].assign(spend_model="mean order value")
+    skipped = {"checked": False, "reason": "clv.holdout.days = 180: no order"}
+    content = content_of(
+        {**report_inputs, "segment_value": fallback, "clv_holdout_check": skipped}
+    )
+    assert "too few repeat buyers" in content["value"]["models"]
+    assert (
+        "could not be checked on a holdout: clv.holdout.days"
+        in (content["value"]["holdout"])
+    )

@@ -10,8 +10,9 @@ The summary is pymc-marketing's ``rfm_summary`` (the ``lifetimes`` convention),
 counted by day: orders placed on the same day are one purchase (their values
 summed), ``frequency`` is the number of purchase days after the first, ``recency``
 the time from the first to the last purchase day, ``T`` the time from the first
-purchase day to ``as_of`` (both in weeks), and ``monetary_value`` the mean value of
-the repeat purchases (0 without any).
+purchase day to ``as_of`` (both in weeks), ``monetary_value`` the mean value of
+the repeat purchases (0 without any), and ``total_value`` the value of all of them,
+the first included (the spend fallback's mean order value, ``models.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ ORDER_COLUMNS = (
     "items_price",
     "freight_value",
 )
-HISTORY_COLUMNS = (KEY, "frequency", "recency", "T", "monetary_value")
+HISTORY_COLUMNS = (KEY, "frequency", "recency", "T", "monetary_value", "total_value")
 
 
 def known_transactions(orders: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -71,6 +72,9 @@ def summarise(transactions: pd.DataFrame, as_of: Any) -> pd.DataFrame:
         time_unit="D",
         time_scaler=WEEK_DAYS,
     )
-    history = summary.rename(columns={"customer_id": KEY})[list(HISTORY_COLUMNS)]
+    history = summary.rename(columns={"customer_id": KEY})
+    totals = transactions.groupby(KEY)["value"].sum()
+    history["total_value"] = totals.reindex(history[KEY].to_numpy()).to_numpy()
+    history = history[list(HISTORY_COLUMNS)]
     history[KEY] = history[KEY].astype("uint32")
     return history.sort_values(KEY, ignore_index=True)

@@ -102,6 +102,7 @@ def holdout_check(
     predicted = float(frame["predicted"].sum())
     error = (predicted - actual) / actual if actual else math.inf
     return {
+        "checked": True,
         "purchase_model": idata.attrs["model_type"],
         "calibration_end": str(calibration_end),
         "holdout_end": str(end),

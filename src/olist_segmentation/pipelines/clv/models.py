@@ -11,6 +11,11 @@ pickle.
 Time is counted in weeks: the default priors of the purchase models are scaled for
 it (``alpha ~ Weibull(2, 10)``), and with days they would pull the fit.
 
+When a model cannot be fitted (too few repeat buyers for Gamma-Gamma, a fit that
+fails or ends on non-finite parameters), a :class:`Fallback` stands in for its
+``InferenceData``: the population's mean order value for spend, no figure (NaN) for
+purchases; ``customer_value`` names in every row which model gave the figures and why.
+
 pymc-marketing imports pymc and pytensor (seconds), so it is imported on first use,
 not when Kedro loads the pipelines.
 """
@@ -18,7 +23,9 @@ not when Kedro loads the pipelines.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
+import math
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -36,6 +43,33 @@ PURCHASE_MODELS = {
     "beta_geo": "BetaGeoModel",
 }
 SPEND_MODEL = "GammaGammaModel"
+GAMMA_GAMMA = "Gamma-Gamma"
+#: The spend fallback: the mean value of every purchase known at the snapshot.
+MEAN_ORDER_VALUE = "mean order value"
+#: No purchase model could be fitted: no P(alive), purchases or spend.
+NO_PURCHASE_MODEL = "none"
+#: How a fit fails (pymc's SamplingError is a RuntimeError, numpy's LinAlgError a
+#: ValueError); a :class:`Fallback` stands in for the model then.
+FIT_ERRORS = (ValueError, RuntimeError, ArithmeticError)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fallback:
+    """Stands in for a model that could not be fitted: what gives the figures
+    instead (``model_type``), why (``reason``) and, for spend, the order value used."""
+
+    model_type: str
+    reason: str
+    order_value: float = math.nan
+
+
+def model_type(fit: Any) -> str:
+    """The name of what gives a fit's figures: ``BG/NBD``, ``MBG/NBD``,
+    ``Gamma-Gamma`` or a fallback's ``model_type``."""
+    if isinstance(fit, Fallback):
+        return fit.model_type
+    kind = fit.attrs["model_type"]
+    return GAMMA_GAMMA if kind.startswith(GAMMA_GAMMA) else kind
 
 
 @contextlib.contextmanager
@@ -81,11 +115,17 @@ def fit_purchase_model(history: pd.DataFrame, purchase_model: str) -> Any:
             method="map",
             progressbar=False,
         )
+    fitted = fitted_parameters(model.idata)
+    if not all(math.isfinite(value) for value in fitted.values()):
+        raise ValueError(
+            f"purchase_history: the {model.idata.attrs['model_type']} fit on "
+            f"{len(history)} persons ended on non-finite parameters {fitted}"
+        )
     logger.info(
         "%s fitted by MAP on %d persons: %s",
         model.idata.attrs["model_type"],
         len(history),
-        fitted_parameters(model.idata),
+        fitted,
     )
     return model.idata
 
@@ -123,6 +163,12 @@ def fit_spend_model(history: pd.DataFrame, min_repeat_buyers: int) -> Any:
     return model.idata
 
 
+def mean_order_value(history: pd.DataFrame) -> float:
+    """The mean value of every purchase (day) of ``history``, first ones included:
+    what Gamma-Gamma gives a person without a repeat purchase, estimated without it."""
+    return float(history["total_value"].sum() / (history["frequency"] + 1).sum())
+
+
 def fitted_parameters(idata: Any) -> dict[str, float]:
     """The point estimates of a MAP fit, by name."""
     posterior = idata.posterior
@@ -156,22 +202,34 @@ def expected_purchases(
 
 
 def customer_value(
-    purchase_idata: Any, spend_idata: Any, history: pd.DataFrame
+    purchase_fit: Any, spend_fit: Any, history: pd.DataFrame
 ) -> pd.DataFrame:
     """``p_alive``, ``expected_purchases_90d``, ``expected_order_value`` and
-    ``expected_spend_90d`` (the two multiplied) of every person of ``history``."""
-    purchases = _rebuild(purchase_idata)
-    spend = _rebuild(spend_idata)
+    ``expected_spend_90d`` (the two multiplied) of every person of ``history``, with
+    ``purchase_model``, ``spend_model`` (what gave the figures) and
+    ``fallback_reason`` (why a model was not used; null when both were).
+
+    A fit is an ``InferenceData`` or a :class:`Fallback`: the spend fallback's order
+    value is the same for everyone; without a purchase model the figures are NaN."""
     persons = history[KEY]
-    frame = _package_frame(history, ["frequency", "recency", "T"])
-    p_alive = _per_person(purchases.expected_probability_alive(frame), persons)
-    expected = _expected_purchases(purchases, history, HORIZON_DAYS)
-    order_value = _per_person(
-        spend.expected_customer_spend(
-            _package_frame(history, ["frequency", "monetary_value"])
-        ),
-        persons,
-    )
+    nothing = np.full(len(history), np.nan)
+    if isinstance(purchase_fit, Fallback):
+        p_alive, expected = nothing, nothing
+    else:
+        purchases = _rebuild(purchase_fit)
+        frame = _package_frame(history, ["frequency", "recency", "T"])
+        p_alive = _per_person(purchases.expected_probability_alive(frame), persons)
+        expected = _expected_purchases(purchases, history, HORIZON_DAYS)
+    if isinstance(spend_fit, Fallback):
+        order_value = np.full(len(history), spend_fit.order_value)
+    else:
+        order_value = _per_person(
+            _rebuild(spend_fit).expected_customer_spend(
+                _package_frame(history, ["frequency", "monetary_value"])
+            ),
+            persons,
+        )
+    reasons = [f.reason for f in (purchase_fit, spend_fit) if isinstance(f, Fallback)]
     return pd.DataFrame(
         {
             KEY: persons.to_numpy(),
@@ -179,5 +237,8 @@ def customer_value(
             "expected_purchases_90d": expected,
             "expected_order_value": order_value,
             "expected_spend_90d": expected * order_value,
+            "purchase_model": model_type(purchase_fit),
+            "spend_model": model_type(spend_fit),
+            "fallback_reason": "; ".join(reasons) if reasons else None,
         }
     )

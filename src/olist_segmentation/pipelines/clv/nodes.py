@@ -4,6 +4,12 @@ snapshot of the segments (``feature_engineering.snapshot_date``).
 ``summarise_purchase_history`` -> ``fit_purchase_model`` / ``fit_spend_model`` ->
 ``predict_customer_value``; ``summarise_value_by_segment`` puts it beside the
 segments, ``check_purchase_model_on_holdout`` validates the purchase model by date.
+
+No node stops the run on a sample too small for a model: a fit that fails (or a
+Gamma-Gamma guard that refuses) logs a warning with the reason and hands on a
+``models.Fallback``, which ``customer_value`` names in its ``purchase_model``,
+``spend_model`` and ``fallback_reason`` columns (docs/clv.md); a holdout check that
+cannot be made says why in ``clv_holdout_check``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ VALUE_COLUMNS = (
     "expected_purchases_90d",
     "expected_order_value",
     "expected_spend_90d",
+    "purchase_model",
+    "spend_model",
+    "fallback_reason",
 )
 
 
@@ -51,16 +60,38 @@ def summarise_purchase_history(
     return history
 
 
+def _first_line(error: Exception) -> str:
+    """An error's message without what follows its first line (pymc appends its
+    starting values)."""
+    return str(error).strip().splitlines()[0]
+
+
 def fit_purchase_model(purchase_history: pd.DataFrame, params: ClvParams) -> Any:
     """``clv_purchase_model``: the BG/NBD-family model (``clv.purchase_model``),
-    fitted by MAP; its ``InferenceData``."""
-    return models.fit_purchase_model(purchase_history, params.purchase_model)
+    fitted by MAP; its ``InferenceData``, or a ``Fallback`` (no purchase figures)
+    saying why the fit failed."""
+    try:
+        return models.fit_purchase_model(purchase_history, params.purchase_model)
+    except models.FIT_ERRORS as error:
+        reason = f"no purchase model: {_first_line(error)}"
+        logger.warning("%s; P(alive), purchases and spend are left empty", reason)
+        return models.Fallback(models.NO_PURCHASE_MODEL, reason)
 
 
 def fit_spend_model(purchase_history: pd.DataFrame, params: ClvParams) -> Any:
     """``clv_spend_model``: the Gamma-Gamma model fitted by MAP on the repeat buyers;
-    its ``InferenceData``."""
-    return models.fit_spend_model(purchase_history, params.min_repeat_buyers)
+    its ``InferenceData``, or, when it cannot be fitted (fewer repeat buyers than
+    ``clv.min_repeat_buyers``, or a failed fit), a ``Fallback`` giving everyone the
+    population's mean order value."""
+    try:
+        return models.fit_spend_model(purchase_history, params.min_repeat_buyers)
+    except models.FIT_ERRORS as error:
+        order_value = models.mean_order_value(purchase_history)
+        reason = (
+            f"spend from the mean order value ({order_value:.2f}): {_first_line(error)}"
+        )
+        logger.warning(reason)
+        return models.Fallback(models.MEAN_ORDER_VALUE, reason, order_value)
 
 
 def _olist_ids(person_keys: pd.Series, id_map: pd.DataFrame) -> pd.Series:
@@ -86,9 +117,11 @@ def predict_customer_value(
     value = models.customer_value(clv_purchase_model, clv_spend_model, purchase_history)
     value.insert(1, PERSON_ID, _olist_ids(value[KEY], id_map).to_numpy())
     logger.info(
-        "customer value of %d persons: mean P(alive) %.3f, %.1f purchases and "
-        "%.0f expected over the next %d days",
+        "customer value of %d persons (%s, %s): mean P(alive) %.3f, %.1f purchases "
+        "and %.0f expected over the next %d days",
         len(value),
+        value["purchase_model"].iloc[0],
+        value["spend_model"].iloc[0],
         value["p_alive"].mean(),
         value["expected_purchases_90d"].sum(),
         value["expected_spend_90d"].sum(),
@@ -101,8 +134,9 @@ def summarise_value_by_segment(
     customer_value: pd.DataFrame, customer_segments: pd.DataFrame
 ) -> pd.DataFrame:
     """``segment_value``: per segment, its persons, mean P(alive), expected purchases
-    and spend over the next 90 days (total and mean per person) and its share of the
-    expected spend. Both tables must hold the same persons (the snapshot's)."""
+    and spend over the next 90 days (total and mean per person), its share of the
+    expected spend, and the models that gave them. Both tables must hold the same
+    persons (the snapshot's)."""
     merged = customer_segments.merge(
         customer_value, on=PERSON_ID, how="outer", indicator=True
     )
@@ -122,6 +156,8 @@ def summarise_value_by_segment(
             expected_purchases_90d=("expected_purchases_90d", "sum"),
             expected_spend_90d=("expected_spend_90d", "sum"),
             expected_spend_90d_mean=("expected_spend_90d", "mean"),
+            purchase_model=("purchase_model", "first"),
+            spend_model=("spend_model", "first"),
         )
         .reset_index()
     )
@@ -139,9 +175,20 @@ def check_purchase_model_on_holdout(
     """``clv_holdout_check``: the purchase model refitted on a calibration period
     and its predictions compared with the holdout's purchases (``holdout.py``)."""
     snapshot = resolve_snapshot(primary_orders, feature_params.snapshot_date)
-    check = holdout_check(
-        primary_orders, snapshot, params.purchase_model, params.holdout
-    )
+    try:
+        check = holdout_check(
+            primary_orders, snapshot, params.purchase_model, params.holdout
+        )
+    except models.FIT_ERRORS as error:
+        logger.warning("no holdout check: %s", _first_line(error))
+        return {
+            "checked": False,
+            "reason": _first_line(error),
+            "purchase_model": params.purchase_model,
+            "holdout_days": params.holdout.days,
+            "tolerance": params.holdout.tolerance,
+            "within_tolerance": None,
+        }
     total = check["total"]
     log = logger.info if check["within_tolerance"] else logger.warning
     log(

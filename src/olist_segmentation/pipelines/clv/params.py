@@ -33,6 +33,9 @@ class ClvParams(BaseModel):
         description="BG/NBD, or MBG/NBD (a one-time buyer may have left)",
     )
     min_repeat_buyers: int = Field(
-        10, ge=2, description="persons with a repeat purchase Gamma-Gamma needs"
+        10,
+        ge=2,
+        description="persons with a repeat purchase Gamma-Gamma needs; with fewer, "
+        "spend is the mean order value times the expected purchases",
     )
     holdout: HoldoutParams = HoldoutParams()

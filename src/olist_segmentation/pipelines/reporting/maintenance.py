@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .contract import retraining_contract
+
 
 def _weeks(days: Any) -> str:
     return f"{int(days) / 7:g}"
@@ -176,10 +178,11 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
     intrinsic = rec["intrinsic_stability"]
     withheld = _withheld(rec)
     cost = rec.get("retrain_cost")
+    contract = retraining_contract(rec)
     return {
-        "recommended": not withheld and rec.get("retrain_period_weeks") is not None,
+        "recommended": contract["recommended"],
         "unstable": withheld,
-        "headline": rec["headline"],
+        "headline": contract["headline"],
         "rescoring": _rescoring(rec),
         "retraining": _retraining(rec),
         "intrinsic": _intrinsic_sentence(intrinsic),
@@ -199,16 +202,8 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
             if {"t0", "step_days", "n_snapshots"} <= set(rec)
             else None
         ),
-        "signals": [
-            {
-                "name": name,
-                "threshold": signal["threshold"],
-                "first_fired_days": signal["first_fired_days"],
-                "max_observed": signal["max_observed"],
-            }
-            for name, signal in rec.get("monitoring_signals", {}).items()
-        ],
-        "triggers": list(rec.get("early_retrain_triggers", [])),
+        "signals": contract["signals"],
+        "triggers": contract["triggers"],
         "retrain_cost": (
             f"{cost['median_seconds']:.1f} s (median; at most "
             f"{cost['max_seconds']:.1f} s) for {cost['persons_at_last_snapshot']:,} "

@@ -19,6 +19,7 @@ from .cards import segment_cards
 from .maintenance import maintenance_content
 from .params import ReportingParams
 from .selection import selection_content
+from .value import value_content
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +101,17 @@ def build_report_content(
     maintenance_recommendation: dict[str, Any],
     stability_snapshots: pd.DataFrame,
     data_quality_report: dict[str, Any],
+    segment_value: pd.DataFrame,
+    clv_holdout_check: dict[str, Any],
     params: ReportingParams,
 ) -> dict[str, Any]:
     """Everything the report says, as one JSON-able dict."""
     cards = segment_cards(segment_profiles, stability_snapshots, params)
     if not cards:
         raise ValueError("segment_profiles: key 'segments' is empty; nothing to report")
+    value = value_content(segment_value, clv_holdout_check)
+    for card in cards:
+        card["value"] = value["by_segment"].get(card["segment"])
     selection = selection_content(
         selection_report, ranked_candidates, params.max_candidates
     )
@@ -119,6 +125,7 @@ def build_report_content(
         "cards": cards,
         "selection": selection,
         "maintenance": maintenance,
+        "value": value,
         "data_quality": {
             "tables": _quality_rows(data_quality_report),
             "primary_rows": data_quality_report.get("primary_rows", {}),

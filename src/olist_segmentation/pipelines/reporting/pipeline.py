@@ -20,6 +20,8 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "maintenance_recommendation": "maintenance_recommendation",
                     "stability_snapshots": "stability_snapshots",
                     "data_quality_report": "data_quality_report",
+                    "segment_value": "segment_value",
+                    "clv_holdout_check": "clv_holdout_check",
                     "params": "params:reporting",
                 },
                 outputs="report_content",

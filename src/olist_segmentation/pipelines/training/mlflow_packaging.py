@@ -49,6 +49,9 @@ RUN_ARTIFACTS = (
     "maintenance_recommendation",
     "data_quality_report",
     "stability_snapshots",
+    "customer_value",
+    "clv_purchase_model",
+    "clv_spend_model",
 )
 #: When the training data ends and the feature settings of the run
 #: (``serving_training_window``), so that the front door scores as of the same date.
