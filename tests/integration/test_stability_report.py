@@ -39,17 +39,20 @@ def test_default_run_writes_stability_outputs_and_report(trained_project):
     assert len(snapshots) == rec["n_snapshots"] + 1 >= 8
     # the same settings on the same T0 data refit to the same segments
     assert snapshots.loc[0, "ari_cohort"] == pytest.approx(1.0)
-    assert (snapshots["ari_low"] <= snapshots["ari_median"]).all()
-    assert (snapshots["ari_median"] <= snapshots["ari_high"]).all()
+    # the band where every pair was measured: while T0's median is unsettled
+    banded = snapshots.dropna(subset=["ari_median"])
+    assert (banded["ari_low"] <= banded["ari_median"]).all()
+    assert (banded["ari_median"] <= banded["ari_high"]).all()
     assert (snapshots["n_cohort"] + snapshots["n_new"] == snapshots["n_persons"]).all()
     segments = [s["segment"] for s in profiles["segments"]]
     assert {f"share_final_{s}" for s in segments} == {
         c for c in snapshots.columns if c.startswith("share_final_")
     }
     later = snapshots[snapshots["horizon_days"] > 0]
+    measured = later.dropna(subset=["ari_median"])
     assert rec["ari_by_horizon"] == {
         str(h): round(a, 4)
-        for h, a in zip(later["horizon_days"], later["ari_median"], strict=True)
+        for h, a in zip(measured["horizon_days"], measured["ari_median"], strict=True)
     }
     retrain = later["features_seconds"] + later["refit_seconds"]
     assert rec["retrain_cost"]["median_seconds"] == pytest.approx(retrain.median())

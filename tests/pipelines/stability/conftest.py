@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
@@ -12,6 +13,7 @@ from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
 from olist_segmentation.pipelines.modelling.segmenter import build_model
 from olist_segmentation.pipelines.stability import fits
 from olist_segmentation.pipelines.stability.params import StabilityParams
+from tests.conftest import PROJECT_ROOT
 
 SHIFT = pd.Timestamp("2017-11-01")
 START = pd.Timestamp("2017-01-01")
@@ -145,15 +147,23 @@ def stability_params() -> StabilityParams:
     )
 
 
+#: ``params:feature_engineering`` as production sends it: the whole
+#: ``feature_engineering`` key of ``conf/base/parameters_feature_engineering.yml``.
+PRODUCTION_FEATURE_PARAMS = yaml.safe_load(
+    (PROJECT_ROOT / "conf/base/parameters_feature_engineering.yml").read_text()
+)["feature_engineering"]
+
+
 @pytest.fixture
 def feature_params() -> dict:
-    """``feature_engineering`` parameters (its snapshot date is not used here)."""
-    return {"snapshot_date": None, "bad_review_max": 2}
+    """``params:feature_engineering`` as production sends it (its snapshot date is
+    not used here)."""
+    return dict(PRODUCTION_FEATURE_PARAMS)
 
 
 def snapshot_fits(tables, production, plan, params, feature_params):
-    """``(features, seconds, fits, m0)``: the two stability nodes that compute every
-    snapshot's features and fits, as the pipeline runs them."""
+    """``(features, seconds, fits, m0, curves)``: the two stability nodes that
+    compute every snapshot's features, fits and curves, as the pipeline runs them."""
     orders, items, reviews = tables
     features, seconds = fits.compute_snapshot_features(
         orders=orders,
@@ -164,5 +174,7 @@ def snapshot_fits(tables, production, plan, params, feature_params):
         params=params,
         feature_params=feature_params,
     )
-    fitted, m0 = fits.fit_snapshot_models(features, production, orders, plan, params)
-    return features, seconds, fitted, m0
+    fitted, m0, curves = fits.fit_snapshot_models(
+        features, production, orders, plan, params
+    )
+    return features, seconds, fitted, m0, curves

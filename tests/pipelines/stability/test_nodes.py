@@ -10,7 +10,7 @@ from olist_segmentation.pipelines.modelling.model_ops import features_of
 from olist_segmentation.pipelines.stability import nodes, snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
-from .conftest import SHIFT, make_model, snapshot_fits
+from .conftest import PRODUCTION_FEATURE_PARAMS, SHIFT, make_model, snapshot_fits
 
 FEATURES = ("monetary", "frequency", "recency_days")
 
@@ -19,12 +19,15 @@ def evaluate(tables, production, params):
     """Plan, the features and fits of every snapshot, M0 and the snapshot table."""
     orders = tables[0]
     plan = snapshots.plan_snapshots(orders, params)
-    features, seconds, fitted, m0 = snapshot_fits(tables, production, plan, params, {})
+    features, seconds, fitted, m0, curves = snapshot_fits(
+        tables, production, plan, params, PRODUCTION_FEATURE_PARAMS
+    )
     table = nodes.evaluate_snapshots(
         orders=orders,
         snapshot_features=features,
         feature_seconds=seconds,
         fits=fitted,
+        curves=curves,
         segmentation_model=production,
         plan=plan,
         params=params,
@@ -34,6 +37,7 @@ def evaluate(tables, production, params):
         "m0": m0,
         "f0": features[plan["t0"]],
         "replicates": fitted[plan["t0"]]["replicates"],
+        "seconds": seconds,
         "features": features,
         "fits": fitted,
         "snaps": table,
@@ -45,22 +49,41 @@ def evaluated(primary_tables):
     """The two-cluster model on spending, frequency and recency (computed once)."""
     params = StabilityParams(step_days=28, min_persons_t0=50, bootstraps=3)
     production = snapshots.refit(
-        make_model(), snapshots.features_as_of(*primary_tables, "2018-08-01", {})
+        make_model(),
+        snapshots.features_as_of(
+            *primary_tables, "2018-08-01", PRODUCTION_FEATURE_PARAMS
+        ),
     )
-    return {"params": params, **evaluate(primary_tables, production, params)}
+    return {
+        "params": params,
+        "production": production,
+        **evaluate(primary_tables, production, params),
+    }
 
 
-def test_m0_and_its_replicates_are_clones_fitted_at_t0(evaluated):
+def test_m0_and_its_replicates_are_clones_fitted_at_t0(evaluated, primary_tables):
     f0, m0, replicates = evaluated["f0"], evaluated["m0"], evaluated["replicates"]
+    production = evaluated["production"]
     assert len(f0) == evaluated["snaps"].loc[0, "n_persons"]
     assert f0["recency_days"].min() >= 0
-    assert len(replicates) == 3
     labels = snapshots.assign(m0, f0)
     assert (labels.index == f0["person_key"].to_numpy()).all()
-    for replicate in replicates:
-        assert replicate is not m0
+    # M0 is the production model's settings refitted on T0's features
+    assert m0 is not production
+    np.testing.assert_array_equal(
+        labels, snapshots.assign(snapshots.refit(production, f0), f0)
+    )
+    drawn = snapshots.bootstrap_draws(primary_tables[0], 3)
+    assert sorted(replicates) == [0, 1, 2]
+    for b, replicate in replicates.items():
         assert features_of(replicate) == features_of(m0) == list(FEATURES)
-        # fitted on another resample: close to M0, yet a fit of its own
+        # replicate b: seed b + 1 on the persons draw b holds, as of T0
+        direct = snapshots.refit(production, snapshots.resample(f0, drawn[b]), b + 1)
+        np.testing.assert_array_equal(
+            snapshots.assign(replicate, f0), snapshots.assign(direct, f0)
+        )
+        # close to M0, yet not M0: another sample of the same persons
+        assert replicate is not m0
         assert snapshots.ari(labels, snapshots.assign(replicate, f0)) > 0.9
 
 
@@ -81,13 +104,19 @@ def test_ari_is_one_at_t0_and_falls_after_the_planted_shift(evaluated):
     before = snaps[snaps["date"] <= SHIFT]
     late = snaps[snaps["date"] >= SHIFT + pd.Timedelta(days=120)]
     assert before["ari_median"].min() >= 0.9
-    assert late["ari_median"].max() < 0.5
+    # the single refit is followed over the whole history, the pairs until settled
+    assert late["ari_cohort"].max() < 0.5
 
 
 def test_every_point_has_a_band_from_the_bootstrap_pairs(evaluated):
     snaps = evaluated["snaps"]
     boots = [f"ari_boot_{b}" for b in range(3)]
     assert set(boots) <= set(snaps.columns)
+    # measured while T0's curves are unsettled: from the first snapshot after T0
+    banded = snaps.dropna(subset=["ari_median"])
+    assert banded.index[0] == 1
+    assert banded.index.tolist() == list(range(1, 1 + len(banded)))
+    snaps = banded
     values = snaps[["ari_cohort", *boots]]
     np.testing.assert_allclose(snaps["ari_median"], values.median(axis=1))
     np.testing.assert_allclose(snaps["ari_low"], values.quantile(0.1, axis=1))
@@ -97,15 +126,29 @@ def test_every_point_has_a_band_from_the_bootstrap_pairs(evaluated):
     assert (snaps["ari_high"] - snaps["ari_low"]).max() > 0.01
 
 
-def test_rescoring_moves_members_and_is_timed(evaluated):
-    snaps = evaluated["snaps"]
+def test_rescoring_moves_members_as_the_frozen_model_says(evaluated):
+    snaps, m0, plan = evaluated["snaps"], evaluated["m0"], evaluated["plan"]
+    frames = [evaluated["features"][d] for d in plan["dates"]]
+    labels = [snapshots.assign(m0, f) for f in frames]
+    at_t0 = labels[0]
+    for k in range(1, len(frames)):
+        both = labels[k - 1].index.intersection(labels[k].index)
+        moved = (labels[k].loc[both] != labels[k - 1].loc[both]).mean()
+        assert snaps.loc[k, "m0_step_churn"] == pytest.approx(moved)
+        cohort = labels[k].loc[labels[k].index.isin(at_t0.index)]
+        changed = (cohort != at_t0.loc[cohort.index]).mean()
+        assert snaps.loc[k, "m0_label_churn"] == pytest.approx(changed)
     assert snaps.loc[0, "m0_step_churn"] == 0
     # recency grows every step: the frozen model moves some persons between segments
     assert snaps["m0_step_churn"].iloc[1:].max() > 0
-    assert snaps["m0_label_churn"].iloc[-1] >= snaps["m0_step_churn"].iloc[1]
-    assert (snaps[["predict_seconds", "refit_seconds", "features_seconds"]] > 0).all(
-        axis=None
-    )
+    # the costs are this run's: each date's features and refit, as timed there
+    by_date = snaps.set_index(snaps["date"].map(pd.Timestamp.isoformat))
+    for date in plan["dates"]:
+        assert by_date.loc[date, "features_seconds"] == evaluated["seconds"][date]
+        assert (
+            by_date.loc[date, "refit_seconds"]
+            == (evaluated["fits"][date]["refit_seconds"])
+        )
 
 
 def test_recent_joiners_mix_shows_the_planted_persona(evaluated, primary_tables):
@@ -142,12 +185,12 @@ def measured(model, features, params):
     fit = {
         "model": model,
         "seed_models": [snapshots.refit(model, features, s) for s in (1, 2)],
-        "replicates": [
-            snapshots.refit(
+        "replicates": {
+            s: snapshots.refit(
                 model, features.sample(frac=1, replace=True, random_state=s), s
             )
             for s in (1, 2)
-        ],
+        },
     }
     return nodes.intrinsic_at(features, fit, params)
 

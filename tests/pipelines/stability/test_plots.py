@@ -6,14 +6,18 @@ from olist_segmentation.pipelines.stability import plots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 from olist_segmentation.pipelines.stability.recommendation import recommend_maintenance
 
-from .test_recommendation import INTRINSIC, NO_ORIGINS, table
+from .test_recommendation import CURVES, INTRINSIC, NO_ORIGINS, table
 
 
 def test_ari_plot_draws_band_trend_published_curve_and_period():
     published = {"source": "FACTS", "ari_by_horizon": {14: 0.93, 28: 0.88}}
     snaps = table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]).assign(ari_new=0.5)
     rec = recommend_maintenance(
-        snaps, INTRINSIC, NO_ORIGINS, StabilityParams(step_days=14, published=published)
+        snaps,
+        INTRINSIC,
+        NO_ORIGINS,
+        CURVES,
+        StabilityParams(step_days=14, published=published),
     )
     figure = plots.plot_ari_over_time(snaps, rec)
     names = [t.name for t in figure.data]

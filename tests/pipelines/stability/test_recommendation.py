@@ -23,6 +23,8 @@ INTRINSIC = {
 }
 #: No reference date after T0 (``stability.origins: 1``).
 NO_ORIGINS = pd.DataFrame(columns=["origin", "date", "horizon_days", "ari_median"])
+#: What ``stability_curves`` says of the work the analysis did.
+CURVES = {"work": {"model_fits": 7, "pair_fits": 10, "predictions": 40}}
 
 
 def table(median, low=None, high=None, step=14, pairs=None):
@@ -71,7 +73,11 @@ def origin(t0: str, median, *, unstable=False, step=14) -> pd.DataFrame:
 def test_the_period_is_read_from_the_median_and_the_interval_from_the_band():
     # the published decay: 0.93, 0.88, 0.80, 0.73, 0.63, 0.57 at 2..12 weeks
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, NO_ORIGINS, PARAMS
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]),
+        INTRINSIC,
+        NO_ORIGINS,
+        CURVES,
+        PARAMS,
     )
     assert rec["recommended"]
     assert rec["retrain_period_days"] == 42
@@ -115,6 +121,7 @@ def test_an_isolated_low_point_does_not_end_the_period():
         table([1.0, 0.99, 0.55, 0.99, 1.0, 0.98, 0.99, 0.6, 0.55, 0.5, 0.9, 0.95]),
         INTRINSIC,
         NO_ORIGINS,
+        CURVES,
         PARAMS,
     )
     assert rec["retrain_period_days"] == 84
@@ -125,6 +132,7 @@ def test_an_isolated_low_point_does_not_end_the_period():
         table([1.0, 0.99, 0.55, 0.99]),
         INTRINSIC,
         NO_ORIGINS,
+        CURVES,
         StabilityParams(sustain_snapshots=1),
     )
     assert strict["retrain_period_days"] == 14
@@ -134,7 +142,11 @@ def test_costs_rescoring_signals_and_published_curve():
     published = {"source": "FACTS", "ari_by_horizon": {28: 0.88, 14: 0.93}}
     params = StabilityParams(step_days=14, published=published)
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.7, 0.6]), INTRINSIC, NO_ORIGINS, params
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.7, 0.6]),
+        INTRINSIC,
+        NO_ORIGINS,
+        CURVES,
+        params,
     )
     assert rec["published"] == {
         "source": "FACTS",
@@ -159,7 +171,7 @@ def test_costs_rescoring_signals_and_published_curve():
 def test_no_period_from_an_intrinsically_unstable_model():
     shaky = {**INTRINSIC, "unstable": True, "reason": "seed_ari_median below 0.9"}
     later = origin("2017-10-27", [1.0, 0.9, 0.7], unstable=True)
-    rec = recommend_maintenance(table([1.0, 0.9, 0.7]), shaky, later, PARAMS)
+    rec = recommend_maintenance(table([1.0, 0.9, 0.7]), shaky, later, CURVES, PARAMS)
     assert not rec["recommended"]
     assert rec["retrain_period_weeks"] is None
     assert rec["retrain_period_interval_weeks"] is None
@@ -177,7 +189,11 @@ def test_the_period_is_the_median_over_the_reference_dates():
         ]
     )
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, later, PARAMS
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]),
+        INTRINSIC,
+        later,
+        CURVES,
+        PARAMS,
     )
     assert [o["t0"] for o in rec["origins"]] == [
         "2017-09-01",
@@ -211,7 +227,7 @@ def test_an_unstable_reference_date_is_left_out_and_named():
         "bootstrap_ari_median": 0.84,
     }
     later = origin("2017-10-27", [1.0, 0.95, 0.92, 0.9, 0.87, 0.86, 0.7, 0.6, 0.5])
-    rec = recommend_maintenance(table([1.0, 0.5, 0.4]), shaky, later, PARAMS)
+    rec = recommend_maintenance(table([1.0, 0.5, 0.4]), shaky, later, CURVES, PARAMS)
     assert rec["recommended"]
     assert rec["retrain_period_weeks"] == 10
     assert rec["retrain_period_interval_weeks"] == [10, 10]
@@ -220,13 +236,13 @@ def test_an_unstable_reference_date_is_left_out_and_named():
 
 def test_censored_and_immediate_drop():
     censored = recommend_maintenance(
-        table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, NO_ORIGINS, PARAMS
+        table([1.0, 0.95, 0.9, 0.85]), INTRINSIC, NO_ORIGINS, CURVES, PARAMS
     )
     assert censored["censored"]
     assert censored["retrain_period_days"] == 42
     assert "never fell below" in censored["schedule"]
     immediate = recommend_maintenance(
-        table([1.0, 0.5, 0.4]), INTRINSIC, NO_ORIGINS, PARAMS
+        table([1.0, 0.5, 0.4]), INTRINSIC, NO_ORIGINS, CURVES, PARAMS
     )
     assert immediate["retrain_period_days"] == 0
     assert "retrain at every step of 14 days" in immediate["schedule"]
@@ -242,7 +258,11 @@ def test_the_interval_is_the_quantiles_of_the_pairs_periods():
 
     pairs = [crossing(week) for week in range(2, 22, 2)]
     rec = recommend_maintenance(
-        table(np.median(pairs, axis=0), pairs=pairs), INTRINSIC, NO_ORIGINS, PARAMS
+        table(np.median(pairs, axis=0), pairs=pairs),
+        INTRINSIC,
+        NO_ORIGINS,
+        CURVES,
+        PARAMS,
     )
     assert rec["retrain_period_by_replicate_days"] == list(range(14, 154, 14))
     # 10th and 90th percentiles, each edge one of the periods, outward
@@ -251,6 +271,7 @@ def test_the_interval_is_the_quantiles_of_the_pairs_periods():
         table(np.median(pairs, axis=0), pairs=pairs),
         INTRINSIC,
         NO_ORIGINS,
+        CURVES,
         StabilityParams(step_days=14, band_quantiles=(0.25, 0.75)),
     )
     assert narrow["retrain_period_interval_weeks"] == [6, 16]
@@ -260,7 +281,7 @@ def test_a_pair_that_never_drops_counts_its_last_horizon():
     flat = np.full(6, 0.95)
     drop = np.array([1.0, 0.9, 0.5, 0.5, 0.5, 0.5])
     rec = recommend_maintenance(
-        table(drop, pairs=[drop, flat]), INTRINSIC, NO_ORIGINS, PARAMS
+        table(drop, pairs=[drop, flat]), INTRINSIC, NO_ORIGINS, CURVES, PARAMS
     )
     # the flat pair is censored at the last horizon (70 days): a lower bound
     assert rec["retrain_period_by_replicate_days"] == [14, 70]
@@ -270,7 +291,11 @@ def test_a_pair_that_never_drops_counts_its_last_horizon():
 def test_unstable_reference_dates_are_left_out_of_every_pair_too():
     later = origin("2017-10-27", [1.0] + [0.9] * 6 + [0.7, 0.6], unstable=True)
     rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]), INTRINSIC, later, PARAMS
+        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]),
+        INTRINSIC,
+        later,
+        CURVES,
+        PARAMS,
     )
     assert rec["retrain_period_by_replicate_days"] == [28, 42]
     assert rec["retrain_period_interval_weeks"] == [4, 6]
@@ -282,3 +307,82 @@ def test_period_days_needs_a_sustained_run_below_the_threshold():
     assert period_days(horizons, ari, 0.8, 2) == (28, 42)
     assert period_days(horizons, ari, 0.8, 1) == (0, 14)
     assert period_days(horizons, ari, 0.8, 3) == (70, None)
+
+
+def test_curves_left_unmeasured_once_settled_change_no_figure():
+    # three pairs dropping for good after 2, 4 and 6 weeks, then recovering
+    drop = [
+        np.array([1.0] + [0.9] * week + [0.5] * 3 + [0.95] * (8 - week))
+        for week in (1, 2, 3)
+    ]
+    full = table(np.median(drop, axis=0), pairs=drop)
+    lazy = full.copy()
+    # what the lazy analysis measures: the band until it settled, each pair until
+    # its own curve settled (stability/curves.py)
+    lazy.loc[5:, ["ari_median", "ari_low", "ari_high"]] = np.nan
+    for b, week in enumerate((1, 2, 3)):
+        lazy.loc[week + 3 :, f"ari_boot_{b}"] = np.nan
+    eager = recommend_maintenance(full, INTRINSIC, NO_ORIGINS, CURVES, PARAMS)
+    measured = recommend_maintenance(lazy, INTRINSIC, NO_ORIGINS, CURVES, PARAMS)
+    for key in (
+        "retrain_period_days",
+        "retrain_period_interval_weeks",
+        "retrain_period_by_replicate_days",
+        "first_below_threshold_days",
+        "censored",
+        "headline",
+    ):
+        assert measured[key] == eager[key]
+    assert eager["retrain_period_by_replicate_days"] == [14, 28, 42]
+    # the curve and band are given where measured, never filled in
+    assert list(measured["ari_by_horizon"]) == [str(14 * k) for k in range(1, 5)]
+    assert set(measured["ari_band_by_horizon"]) == set(measured["ari_by_horizon"])
+    assert measured["computation"] == CURVES["work"]
+
+
+def test_the_contract_is_the_lower_median_over_an_even_number_of_dates():
+    # periods 2, 4 (T0), 6 and 8 weeks: the lower of the middle two is 4 weeks
+    later = pd.concat(
+        [
+            origin("2017-10-27", [1.0, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5]),
+            origin("2017-12-22", [1.0, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5]),
+            origin("2018-02-16", [1.0, 0.9, 0.5, 0.5, 0.5]),
+        ],
+        ignore_index=True,
+    )
+    rec = recommend_maintenance(
+        table([1.0, 0.9, 0.9, 0.5, 0.5]), INTRINSIC, later, CURVES, PARAMS
+    )
+    assert sorted(o["period_days"] for o in rec["origins"]) == [14, 28, 42, 56]
+    assert rec["retrain_period_days"] == 28
+
+
+def test_with_twenty_pairs_one_outlying_pair_does_not_set_an_edge():
+    # 18 pairs drop after 6 weeks, one after 2 and one never (the 10th and 90th
+    # percentiles of 20 periods, taken outward, are the 2nd and 19th values)
+    n = 12
+    horizons = np.arange(n)
+
+    def crossing(week):
+        return np.where(horizons <= week // 2, 0.95, 0.5)
+
+    pairs = [crossing(6)] * 18 + [crossing(2), np.full(n, 0.95)]
+    rec = recommend_maintenance(
+        table(np.median(pairs, axis=0), pairs=pairs),
+        INTRINSIC,
+        NO_ORIGINS,
+        CURVES,
+        PARAMS,
+    )
+    assert sorted(rec["retrain_period_by_replicate_days"]) == [14] + [42] * 18 + [154]
+    assert rec["retrain_period_interval_weeks"] == [6, 6]
+    # with four pairs the same two outliers are the edges
+    four = [crossing(6), crossing(6), crossing(2), np.full(n, 0.95)]
+    rec4 = recommend_maintenance(
+        table(np.median(four, axis=0), pairs=four),
+        INTRINSIC,
+        NO_ORIGINS,
+        CURVES,
+        PARAMS,
+    )
+    assert rec4["retrain_period_interval_weeks"] == [2, 22]

@@ -28,7 +28,7 @@ from olist_segmentation.pipelines.modelling.model_ops import (
 )
 
 from .params import StabilityParams
-from .snapshots import ari, assign, band_aris, band_of, psi, shares
+from .snapshots import ari, assign, psi, shares
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def intrinsic_at(
     unstable and no retraining period is recommended from them."""
     model = fit["model"]
     measured = intrinsic_agreement(
-        model, fit["seed_models"], fit["replicates"], features
+        model, fit["seed_models"], list(fit["replicates"].values()), features
     )
     seed_ari, bootstrap_ari = measured["seed_ari"], measured["bootstrap_ari"]
     medians = {
@@ -106,6 +106,7 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
     snapshot_features: dict[str, pd.DataFrame],
     feature_seconds: dict[str, float],
     fits: dict[str, dict[str, Any]],
+    curves: dict[str, Any],
     segmentation_model: BaseEstimator,
     plan: dict[str, Any],
     params: StabilityParams,
@@ -115,7 +116,8 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
 
     ``ari_cohort`` is M0 against Mk over the persons known at T0 (aligned by
     ``person_key``); ``ari_boot_<b>`` the bootstrap pairs; ``ari_median``,
-    ``ari_low`` and ``ari_high`` the median and ``band_quantiles`` of all of them.
+    ``ari_low`` and ``ari_high`` the median and ``band_quantiles`` of all of them,
+    measured while T0's curves are unsettled (NaN after: :mod:`.curves`).
     ``ari_new`` is over the persons new since T0. ``share_m0_<s>`` are shares under
     M0, ``share_final_<s>`` under ``segmentation_model``, ``psi_<feature>`` the drift
     of each model feature. ``m0_step_churn`` is the share of persons whose M0
@@ -124,10 +126,10 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
     persons who joined since the previous snapshot and that of T0's joiners.
     """
     t0 = pd.Timestamp(plan["t0"])
-    frozen = fits[plan["t0"]]
-    reference_model = frozen["model"]
     reference_features = snapshot_features[plan["t0"]]
-    reference_m0 = assign(reference_model, reference_features)
+    reference_m0 = curves["labels"][plan["t0"]]["m0"]
+    compared = curves["tables"][plan["t0"]].set_index("date")
+    pair_columns = [c for c in compared.columns if c.startswith("ari_")]
     m0_segments = sorted(int(s) for s in reference_m0.unique())
     final_segments = sorted(
         int(s) for s in assign(segmentation_model, reference_features).unique()
@@ -141,13 +143,15 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
     start = time.perf_counter()
     for k, date in enumerate(plan["dates"]):
         features = snapshot_features[date]
-        tick = time.perf_counter()
-        m0 = assign(reference_model, features)
-        predict_seconds = time.perf_counter() - tick
-        mk = assign(fits[date]["model"], features)
+        m0, mk = curves["labels"][date]["m0"], curves["labels"][date]["refit"]
         in_cohort = m0.index.isin(cohort)
-        band = band_aris(frozen, fits[date], features.loc[in_cohort])
-        ari_all = [ari(m0[in_cohort], mk[in_cohort]), *band]
+        when = pd.Timestamp(date)
+        measured = (
+            compared.loc[when, pair_columns].to_dict()
+            if when in compared.index
+            else dict.fromkeys(pair_columns, float("nan"))
+            | {"ari_cohort": ari(m0[in_cohort], mk[in_cohort])}
+        )
         shares_m0 = shares(m0, m0_segments, "share_m0_")
         both = previous.index.intersection(m0.index)
         recent = m0[~m0.index.isin(previous.index)]
@@ -161,9 +165,7 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
             "n_cohort_missing": int((~cohort.isin(m0.index)).sum()),
             "n_new": int((~in_cohort).sum()),
             "new_person_share": float((~in_cohort).mean()),
-            "ari_cohort": ari_all[0],
-            **{f"ari_boot_{b}": value for b, value in enumerate(band)},
-            **band_of(ari_all, params.band_quantiles),
+            **measured,
             "ari_new": ari(m0[~in_cohort], mk[~in_cohort]),
             "ari_all": ari(m0, mk),
             "m0_label_churn": float(
@@ -176,7 +178,7 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
                 abs(shares_m0[c] - reference_shares[c]) for c in reference_shares
             ),
             "features_seconds": feature_seconds[date],
-            "predict_seconds": predict_seconds,
+            "predict_seconds": curves["labels"][date]["m0_seconds"],
             "refit_seconds": fits[date]["refit_seconds"],
             "n_recent": len(recent),
             "recent_mix_shift": (

@@ -7,9 +7,9 @@ contract has to hold whenever the model is retrained, so the period is read from
 several origins (:mod:`.recommendation`). From each later origin a clone of the
 production model is frozen, its intrinsic stability measured as at T0, and it is
 compared with the refits (one, and the bootstrap pairs) of every later step
-(:mod:`.fits`, shared with T0's curve) until its period, the edges of its band and
-the curve of every bootstrap pair are settled: each has stayed below the threshold
-for ``sustain_snapshots`` snapshots, or the data ends.
+(:mod:`.fits`, shared with T0's curve) until its median curve and the curve of every
+bootstrap pair are settled: each has stayed below the threshold for
+``sustain_snapshots`` snapshots, or the data ends (:mod:`.curves`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import pandas as pd
 
 from .nodes import intrinsic_at
 from .params import StabilityParams
-from .snapshots import Settling, ari, assign, band_aris, curve_dates
 
 logger = logging.getLogger(__name__)
 
@@ -29,17 +28,19 @@ logger = logging.getLogger(__name__)
 def evaluate_origins(
     snapshot_features: dict[str, pd.DataFrame],
     fits: dict[str, dict[str, Any]],
+    curves: dict[str, Any],
     plan: dict[str, Any],
     params: StabilityParams,
 ) -> pd.DataFrame:
     """One row per (later origin, snapshot): ``ari_cohort`` (frozen against one
     refit, over the persons known at the origin), ``ari_boot_<b>`` (the bootstrap
-    pairs), ``ari_median``, ``ari_low`` and ``ari_high`` (their ``band_quantiles``),
-    and the origin's intrinsic stability
-    (``n_persons_origin``, ``seed_ari_median``, ``bootstrap_ari_median``,
-    ``unstable``, repeated on each of its rows). T0 itself is in ``stability_snapshots``."""
+    pairs, each while a curve of the origin needs it), ``ari_median``, ``ari_low``
+    and ``ari_high`` (their ``band_quantiles``, while the band is unsettled), and the
+    origin's intrinsic stability (``n_persons_origin``, ``seed_ari_median``,
+    ``bootstrap_ari_median``, ``unstable``, repeated on each of its rows). T0 itself
+    is in ``stability_snapshots``."""
     tables = [
-        _from_origin(snapshot_features, fits, origin, plan, params)
+        _from_origin(snapshot_features[origin], fits[origin], curves, origin, params)
         for origin in plan["origins"][1:]
     ]
     if not tables:
@@ -48,14 +49,12 @@ def evaluate_origins(
 
 
 def _from_origin(
-    snapshot_features: dict[str, pd.DataFrame],
-    fits: dict[str, dict[str, Any]],
+    features0: pd.DataFrame,
+    frozen: dict[str, Any],
+    curves: dict[str, Any],
     origin: str,
-    plan: dict[str, Any],
     params: StabilityParams,
 ) -> pd.DataFrame:
-    frozen = fits[origin]
-    features0 = snapshot_features[origin]
     intrinsic = intrinsic_at(features0, frozen, params)
     about = {
         "origin": pd.Timestamp(origin),
@@ -64,31 +63,7 @@ def _from_origin(
         "bootstrap_ari_median": intrinsic["bootstrap_ari_median"],
         "unstable": intrinsic["unstable"],
     }
-    cohort = features0["person_key"]
-    settling = Settling(params)
-    rows = []
-    for date in curve_dates(plan, origin)[1:]:
-        features = snapshot_features[date]
-        in_cohort = features["person_key"].isin(cohort).to_numpy()
-        members = features.loc[in_cohort]
-        single = ari(
-            assign(frozen["model"], members), assign(fits[date]["model"], members)
-        )
-        band = band_aris(frozen, fits[date], members)
-        curves = settling.add(single, band)
-        rows.append(
-            about
-            | {
-                "date": pd.Timestamp(date),
-                "horizon_days": int((pd.Timestamp(date) - pd.Timestamp(origin)).days),
-                "n_cohort": int(in_cohort.sum()),
-                "ari_cohort": single,
-                **{f"ari_boot_{b}": value for b, value in enumerate(band)},
-                **curves,
-            }
-        )
-        if settling.done:
-            break
+    compared = curves["tables"][origin]
     logger.info(
         "Origin %s: %d persons, intrinsic ARI %.3f (seeds) / %.3f (bootstrap), "
         "%d snapshots until the period settled",
@@ -96,6 +71,6 @@ def _from_origin(
         about["n_persons_origin"],
         about["seed_ari_median"],
         about["bootstrap_ari_median"],
-        len(rows),
+        len(compared),
     )
-    return pd.DataFrame(rows)
+    return compared.assign(**about)[[*about, *compared.columns]]

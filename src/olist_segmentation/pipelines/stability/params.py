@@ -49,7 +49,7 @@ class StabilityParams(BaseModel):
     min_horizon_days: int = Field(112, ge=1)
     ari_threshold: float = Field(0.8, gt=0, le=1)
     sustain_snapshots: int = Field(2, ge=1)
-    bootstraps: int = Field(4, ge=2)
+    bootstraps: int = Field(20, ge=2)
     band_quantiles: tuple[float, float] = (0.1, 0.9)
     intrinsic_seeds: int = Field(3, ge=2)
     intrinsic_ari_threshold: float = Field(0.9, gt=0, le=1)

@@ -41,7 +41,11 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "stability_plan",
                     "params:stability",
                 ],
-                outputs=["stability_fits", "stability_reference_model"],
+                outputs=[
+                    "stability_fits",
+                    "stability_reference_model",
+                    "stability_curves",
+                ],
                 name="fit_snapshot_models",
             ),
             Node(
@@ -62,6 +66,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "snapshot_features": "stability_snapshot_features",
                     "feature_seconds": "stability_feature_seconds",
                     "fits": "stability_fits",
+                    "curves": "stability_curves",
                     "segmentation_model": "segmentation_model",
                     "plan": "stability_plan",
                     "params": "params:stability",
@@ -74,6 +79,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                 inputs=[
                     "stability_snapshot_features",
                     "stability_fits",
+                    "stability_curves",
                     "stability_plan",
                     "params:stability",
                 ],
@@ -86,6 +92,7 @@ def create_pipeline(**kwargs) -> Pipeline:
                     "stability_snapshots",
                     "intrinsic_stability",
                     "stability_origins",
+                    "stability_curves",
                     "params:stability",
                 ],
                 outputs="maintenance_recommendation",

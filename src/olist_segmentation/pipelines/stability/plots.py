@@ -20,10 +20,13 @@ def plot_ari_over_time(
     rec = maintenance_recommendation
     later = stability_snapshots[stability_snapshots["horizon_days"] > 0]
     weeks = later["horizon_days"] / 7
+    # the band exists while T0's curves are unsettled (stability/curves.py)
+    banded = later.dropna(subset=["ari_low", "ari_high"])
+    band_weeks = banded["horizon_days"] / 7
     fig = go.Figure()
     fig.add_scatter(
-        x=pd.concat([weeks, weeks[::-1]]),
-        y=pd.concat([later["ari_high"], later["ari_low"][::-1]]),
+        x=pd.concat([band_weeks, band_weeks[::-1]]),
+        y=pd.concat([banded["ari_high"], banded["ari_low"][::-1]]),
         fill="toself",
         fillcolor="rgba(31,119,180,0.2)",
         line={"width": 0},

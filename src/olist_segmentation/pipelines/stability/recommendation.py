@@ -140,11 +140,13 @@ def recommend_maintenance(
     stability_snapshots: pd.DataFrame,
     intrinsic_stability: dict[str, Any],
     stability_origins: pd.DataFrame,
+    stability_curves: dict[str, Any],
     params: StabilityParams,
 ) -> dict[str, Any]:
     """Retraining period and its interval over the reference dates, re-scoring,
-    early-retrain signals and the costs; no period when the model's settings are
-    intrinsically unstable at every reference date."""
+    early-retrain signals and the costs (with the fits and predictions the analysis
+    made, ``computation``); no period when the model's settings are intrinsically
+    unstable at every reference date."""
     p = params
     later = stability_snapshots[stability_snapshots["horizon_days"] > 0].sort_values(
         "horizon_days"
@@ -211,6 +213,8 @@ def recommend_maintenance(
             schedule += "; in the history from T0 " + ", ".join(
                 f"{name} fired at {days} days" for days, name in early
             )
+    # the median and band exist while T0's curves are unsettled (stability/curves.py)
+    banded = later.dropna(subset=["ari_median"])
     retrain = later["features_seconds"] + later["refit_seconds"]
     rescore = later["features_seconds"] + later["predict_seconds"]
     recommendation = {
@@ -235,12 +239,12 @@ def recommend_maintenance(
         ),
         "schedule": schedule,
         "caveat": caveat,
-        "ari_by_horizon": _by_horizon(later, later["ari_median"].round(4)),
+        "ari_by_horizon": _by_horizon(banded, banded["ari_median"].round(4)),
         "ari_band_by_horizon": _by_horizon(
-            later,
+            banded,
             [
                 [round(a, 4), round(b, 4)]
-                for a, b in zip(later["ari_low"], later["ari_high"], strict=True)
+                for a, b in zip(banded["ari_low"], banded["ari_high"], strict=True)
             ],
         ),
         "ari_single_refit_by_horizon": _by_horizon(later, later["ari_cohort"].round(4)),
@@ -283,6 +287,7 @@ def recommend_maintenance(
             "production model, measured during this run",
         },
         "intrinsic_stability": intrinsic_stability,
+        "computation": dict(stability_curves["work"]),
     }
     logger.info("Maintenance recommendation: %s", schedule)
     return recommendation

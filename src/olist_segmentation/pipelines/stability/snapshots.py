@@ -165,41 +165,6 @@ def resample(features: pd.DataFrame, drawn: pd.Series) -> pd.DataFrame:
     return features.iloc[np.repeat(np.arange(len(features)), repeats)]
 
 
-def band_aris(
-    frozen: dict[str, Any], refitted: dict[str, Any], cohort: pd.DataFrame
-) -> list[float]:
-    """ARI over the ``cohort`` rows of every bootstrap pair: the frozen model's
-    replicate b against the refit's replicate b (:mod:`.fits`)."""
-    return [
-        ari(assign(m0_b, cohort), assign(mk_b, cohort))
-        for m0_b, mk_b in zip(frozen["replicates"], refitted["replicates"], strict=True)
-    ]
-
-
-class Settling:
-    """Which curves from one reference date have dropped for good: the median, the
-    band's edges and every bootstrap pair's own curve, each settled once it has
-    stayed below ``ari_threshold`` for ``sustain_snapshots`` snapshots in a row."""
-
-    def __init__(self, params: StabilityParams) -> None:
-        self.params = params
-        self.below = np.zeros(3 + params.bootstraps, dtype=int)
-        self.settled = np.zeros(3 + params.bootstraps, dtype=bool)
-
-    def add(self, single: float, band: list[float]) -> dict[str, float]:
-        """Take one snapshot's single-refit and pairs' ARIs; their median and band."""
-        curves = band_of([single, *band], self.params.band_quantiles)
-        low = np.array([*curves.values(), *band]) < self.params.ari_threshold
-        self.below = np.where(low, self.below + 1, 0)
-        self.settled |= self.below >= self.params.sustain_snapshots
-        return curves
-
-    @property
-    def done(self) -> bool:
-        """Every curve has settled: later snapshots cannot change the period."""
-        return bool(self.settled.all())
-
-
 def band_of(values: list[float], quantiles: tuple[float, float]) -> dict[str, float]:
     """``ari_median``, ``ari_low`` and ``ari_high`` of one snapshot's pairs: their
     median and ``quantiles`` (missing values ignored)."""
