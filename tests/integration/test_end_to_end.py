@@ -1,5 +1,6 @@
 """End to end through ``KedroSession``: the default ``kedro run`` on tiny synthetic
-data that ``trained_project`` already made; every person gets a segment."""
+data that ``trained_project`` (this folder's conftest) already made; every person gets a
+segment."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from sklearn.base import clone
 
 from olist_segmentation.pipelines.modelling.model_ops import features_of, n_segments
 from tests.conftest import copy_project
-from tests.integration.conftest import trained_project  # noqa: F401  (fixture)
 from tests.integration.project_data import load_dataset
 
 pytestmark = pytest.mark.slow
