@@ -16,19 +16,12 @@ import pandas as pd
 
 from olist_segmentation.pipelines.clv import models
 from olist_segmentation.pipelines.clv.history import known_transactions, summarise
-from olist_segmentation.pipelines.clv.nodes import summarise_value_by_segment
+from olist_segmentation.pipelines.clv.nodes import (
+    VALUE_COLUMNS,
+    summarise_value_by_segment,
+)
 from olist_segmentation.serving.orders import CustomerHistory, primary_from_orders
 
-#: What a customer's answer carries about their value (``customer_value`` columns).
-FIELDS = (
-    "p_alive",
-    "expected_purchases_90d",
-    "expected_order_value",
-    "expected_spend_90d",
-    "purchase_model",
-    "spend_model",
-    "fallback_reason",
-)
 #: What a segment's answer carries (``segment_value`` columns).
 SEGMENT_FIELDS = (
     "p_alive_mean",
@@ -46,7 +39,7 @@ def _clean(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def fields_of(row: pd.Series, names: tuple[str, ...] = FIELDS) -> dict[str, Any]:
+def fields_of(row: pd.Series, names: tuple[str, ...] = VALUE_COLUMNS) -> dict[str, Any]:
     """``names`` of a ``customer_value`` (or ``segment_value``) row."""
     return {name: _clean(row[name]) for name in names}
 
