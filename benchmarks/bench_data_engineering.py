@@ -41,8 +41,8 @@ from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog
 
 from olist_segmentation.pipelines.data_engineering import nodes
+from olist_segmentation.pipelines.data_engineering.contract import TABLES
 from olist_segmentation.pipelines.data_engineering.rekey import KEY_COLUMNS
-from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 
 RESULTS = ROOT / "benchmarks" / "results" / "data_engineering.json"
 BIN = Path(sys.executable).parent
@@ -142,7 +142,7 @@ def compare_rekey(project: Path) -> dict[str, Any]:
     try:
         typed = {
             name: nodes.make_parser(name)(catalog.load(f"raw_{name}"))[0]
-            for name in SCHEMAS
+            for name in TABLES
             if name != "geolocation"
         }
     finally:

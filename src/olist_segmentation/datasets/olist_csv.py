@@ -1,10 +1,11 @@
 """A Kedro dataset for the Olist CSVs in Kaggle's own format.
 
 Loading reads every column as text (Arrow's parser, falling back to pandas' for
-files it refuses, whose errors are the clearer), so that parsing and validation
-happen in the ``data_engineering`` pipeline where a bad value can be reported by
-file, column and rule. Saving reproduces the quirks of the Kaggle release, so
-that the synthetic data exercises the same reader as the real files:
+files it refuses, whose errors are the clearer), so that the data contract types
+and checks it (the catalog's ``validator:`` runs the table's pandera model,
+``data_engineering/contract.py``), where a bad value is reported by file, column
+and rule. Saving reproduces the quirks of the Kaggle release, so that the
+synthetic data exercises the same reader as the real files:
 
 - the header is quoted (except in the category translation file);
 - zip code prefixes are always quoted (they are strings with leading zeros);

@@ -23,6 +23,7 @@ from tests.conftest import PROJECT_ROOT
 
 from .tiny_raw import tiny_raw_tables
 
+RAW_CATALOG = PROJECT_ROOT / "conf" / "base" / "catalog_raw.yml"
 PERSISTED = (
     "zip_locations",
     "id_map",
@@ -56,19 +57,30 @@ def run_in_memory(
 ) -> dict[str, Any]:
     """Run ``pipeline`` with SequentialRunner; return every output it produced.
 
-    Inputs live in memory; the tables the catalog persists are Parquet files in
-    ``folder`` (so their dtypes go through a real round trip).
+    Inputs live in memory, the raw ones checked on load by the validators the
+    project's catalog declares on them; the tables the catalog persists are Parquet
+    files in ``folder`` (so their dtypes go through a real round trip).
     """
-    datasets: dict[str, Any] = {
-        name: MemoryDataset(frame) for name, frame in tables.items()
-    }
-    datasets["params:data_engineering"] = MemoryDataset(params, copy_mode="assign")
-    datasets.setdefault(
-        "raw_data_source", MemoryDataset({"kind": "real", "reason": "tiny tables"})
+    declared = yaml.safe_load(RAW_CATALOG.read_text())
+    catalog = DataCatalog.from_config(
+        {
+            name: {"type": "MemoryDataset", "validator": declared[name]["validator"]}
+            for name in tables
+            if "validator" in declared.get(name, {})
+        }
     )
+    for name, data in tables.items():
+        if name in catalog:
+            catalog.save(name, data)  # validated when a node loads it
+        else:
+            catalog[name] = MemoryDataset(data)
+    catalog["params:data_engineering"] = MemoryDataset(params, copy_mode="assign")
+    if "raw_data_source" not in catalog:
+        catalog["raw_data_source"] = MemoryDataset(
+            {"kind": "real", "reason": "tiny tables"}
+        )
     for name in PERSISTED:
-        datasets[name] = ParquetDataset(filepath=str(folder / f"{name}.parquet"))
-    catalog = DataCatalog(datasets)
+        catalog[name] = ParquetDataset(filepath=str(folder / f"{name}.parquet"))
     SequentialRunner().run(pipeline, catalog)
     produced = pipeline.outputs() | (set(PERSISTED) & pipeline.all_outputs())
     return {name: catalog.load(name) for name in produced}

@@ -8,23 +8,18 @@ import pytest
 
 from olist_segmentation.datasets import OlistCSVDataset
 from olist_segmentation.pipelines.data_engineering import clean, geo, nodes, primary
-from olist_segmentation.pipelines.data_engineering.hexid import (
-    hex_words,
-    rank_ids,
-    words_to_hex,
-)
+from olist_segmentation.pipelines.data_engineering.clean import check_foreign_key
+from olist_segmentation.pipelines.data_engineering.contract import TABLES, file_of
 from olist_segmentation.pipelines.data_engineering.params import (
     BoundingBox,
     DataEngineeringParams,
 )
 from olist_segmentation.pipelines.data_engineering.rekey import rekey
+from olist_segmentation.pipelines.data_engineering.repairs import read_declared
 from olist_segmentation.pipelines.data_engineering.rules import RULES, merge_reports
-from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
 from olist_segmentation.pipelines.data_engineering.validation import (
     RawDataError,
     RawTableValidator,
-    check_foreign_key,
-    parse_table,
 )
 
 from .tiny_raw import hex_id
@@ -32,11 +27,11 @@ from .tiny_raw import hex_id
 
 def validated(raw: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict[str, int]]:
     """What the catalog's validator and the ``parse_<table>`` node make of it."""
-    return parse_table(RawTableValidator(table).validate(raw), SCHEMAS[table])
+    return read_declared(RawTableValidator(table).validate(raw), table)
 
 
 def typed(raw_tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {name: validated(raw_tables[f"raw_{name}"], name)[0] for name in SCHEMAS}
+    return {name: validated(raw_tables[f"raw_{name}"], name)[0] for name in TABLES}
 
 
 def broken(raw: pd.DataFrame, table: str) -> RawDataError:
@@ -48,7 +43,7 @@ def broken(raw: pd.DataFrame, table: str) -> RawDataError:
 # --- validate -------------------------------------------------------------------
 
 
-def test_parse_table_gives_declared_types(raw_tables):
+def test_validated_tables_have_declared_types(raw_tables):
     tables = typed(raw_tables)
     orders = tables["orders"]
     assert orders["order_purchase_timestamp"].dtype == "datetime64[ns]"
@@ -60,6 +55,16 @@ def test_parse_table_gives_declared_types(raw_tables):
     assert tables["products"]["product_photos_qty"].isna().sum() == 1
     assert tables["geolocation"]["geolocation_zip_code_prefix"].iloc[0] == "01001"
     assert tables["order_reviews"]["review_comment_message"].iloc[0].startswith("Muito")
+
+
+def test_numbers_written_as_re_saved_files_write_them_parse_alike(raw_tables):
+    raw = raw_tables["raw_order_items"].assign(
+        order_item_id=["1.0", "2", "1", "1.00"], price=["80", "3e1", "45.9", "120.000"]
+    )
+    table, _ = validated(raw, "order_items")
+    assert table["order_item_id"].dtype == np.int64
+    assert table["order_item_id"].tolist() == [1, 2, 1, 1]
+    assert table["price"].tolist() == [80.0, 30.0, 45.9, 120.0]
 
 
 def test_every_parser_node_is_named_after_its_table(raw_tables):
@@ -299,28 +304,24 @@ def test_rekey_is_sorted_consistent_and_traceable():
     assert again["orders"]["order_key"].tolist() == [1, 0, 2]
 
 
-def test_rank_ids_matches_python_sort_and_dict():
+def test_rekey_matches_python_sort_and_dict():
     rng = np.random.default_rng(0)
     ids = pd.Series([f"{value:032x}" for value in rng.integers(0, 2**62, 500)])
-    # distinct ids sharing their first 16 hex digits force the sort on both words
+    # distinct ids sharing their first 16 hex digits
     twins = pd.Series(["0123456789abcdef" + tail for tail in ("f" * 16, "0" * 16)])
-    pool = pd.concat([ids, twins], ignore_index=True)
-    query = pool.sample(frac=1, random_state=1)
-    (pool_ranks, query_ranks), distinct = rank_ids([hex_words(pool), hex_words(query)])
-    expected = sorted(set(pool))
-    assert words_to_hex(distinct).tolist() == expected
-    rank = {value: i for i, value in enumerate(expected)}
-    assert pool_ranks.tolist() == [rank[value] for value in pool]
-    assert query_ranks.tolist() == [rank[value] for value in query]
-
-
-def test_rank_ids_of_a_union():
-    a, b, c = "a" * 32, "b" * 32, "c" * 32
-    ranks, distinct = rank_ids(
-        [hex_words(pd.Series([b, a])), hex_words(pd.Series([c, a]))]
+    pool = pd.concat([ids, twins], ignore_index=True).astype("str")
+    query = pool.sample(frac=1, random_state=1).reset_index(drop=True)
+    keyed, id_map = rekey(
+        {
+            "orders": pd.DataFrame({"order_id": pool}),
+            "items": pd.DataFrame({"order_id": query}),
+        }
     )
-    assert words_to_hex(distinct).tolist() == [a, b, c]
-    assert [r.tolist() for r in ranks] == [[1, 0], [2, 0]]
+    expected = sorted(set(pool))
+    assert id_map["olist_id"].tolist() == expected
+    rank = {value: i for i, value in enumerate(expected)}
+    assert keyed["orders"]["order_key"].tolist() == [rank[value] for value in pool]
+    assert keyed["items"]["order_key"].tolist() == [rank[value] for value in query]
 
 
 # --- geolocate ------------------------------------------------------------------
@@ -483,7 +484,7 @@ REAL_FILES = ("order_payments", "products", "sellers", "category_translation")
 def test_real_files_validate_and_clean(real_olist_dir):
     tables = {
         name: validated(
-            OlistCSVDataset(str(real_olist_dir / SCHEMAS[name].file)).load(), name
+            OlistCSVDataset(str(real_olist_dir / file_of(name))).load(), name
         )[0]
         for name in REAL_FILES
     }

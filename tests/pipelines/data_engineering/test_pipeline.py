@@ -12,7 +12,7 @@ from kedro.framework.startup import bootstrap_project
 from kedro.validation import ParameterValidationError
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
-from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
+from olist_segmentation.pipelines.data_engineering.contract import file_of
 
 from .conftest import run_in_memory, run_project
 from .tiny_raw import hex_id
@@ -224,7 +224,7 @@ def test_end_to_end_on_synthetic_data(synthetic_project, project_copy, monkeypat
     monkeypatch.chdir(project_copy)
     raw = {
         name: pd.read_csv(
-            project_copy / "data" / "01_raw" / SCHEMAS[name].file,
+            project_copy / "data" / "01_raw" / file_of(name),
             dtype=str,
             keep_default_na=False,
         )

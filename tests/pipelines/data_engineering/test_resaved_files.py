@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from olist_segmentation.pipelines.data_engineering import create_pipeline
-from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
+from olist_segmentation.pipelines.data_engineering.contract import file_of
 from tests.conftest import PROJECT_ROOT
 
 from .conftest import kedro_run, run_project
@@ -55,7 +55,7 @@ def test_pandas_resaved_files_give_the_same_primary_tables(tiny_project, quoting
     original = run_project(tiny_project, create_pipeline())
     expected = {name: original.load(name) for name in PRIMARY}
     resave_with_pandas(RAW, quoting)
-    customers = RAW / SCHEMAS["customers"].file
+    customers = RAW / file_of("customers")
     frame = pd.read_csv(customers)
     frame[list(reversed(frame.columns))].assign(loyalty_tier="gold").to_csv(
         customers, index=False, quoting=quoting
@@ -72,11 +72,11 @@ def test_pandas_resaved_files_give_the_same_primary_tables(tiny_project, quoting
         )
     }
     assert leading_zero["customers"] == 3 and leading_zero["geolocation"] > 0
-    rules = report_rules(catalog, SCHEMAS["customers"].file)
+    rules = report_rules(catalog, file_of("customers"))
     assert rules["zip_prefix_left_padded"] == leading_zero["customers"]
     assert rules["columns_in_another_order"] == 4  # all but the middle column
     assert rules["undeclared_columns_ignored"] == 1
-    geolocation = report_rules(catalog, SCHEMAS["geolocation"].file)
+    geolocation = report_rules(catalog, file_of("geolocation"))
     assert geolocation["zip_prefix_left_padded"] == leading_zero["geolocation"]
     assert geolocation["columns_in_another_order"] == 0
 
@@ -85,7 +85,7 @@ def test_prices_without_trailing_zeros_parse_alike(tiny_project):
     items = tiny_raw_tables()["raw_order_items"]
     assert "45.90" in set(items["price"])
     run_project(tiny_project, create_pipeline())
-    path = RAW / SCHEMAS["order_items"].file
+    path = RAW / file_of("order_items")
     frame = pd.read_csv(path, dtype=str)
     frame["price"] = frame["price"].astype(float).map(repr)  # 45.9, as pandas writes
     frame.to_csv(path, index=False)
@@ -119,12 +119,12 @@ def test_kedro_run_repairs_the_pandas_resaved_real_sample(resaved_real_sample):
         ("geolocation", "geolocation_zip_code_prefix"),
         ("sellers", "seller_zip_code_prefix"),
     ):
-        original = pd.read_csv(REAL_SAMPLE / SCHEMAS[table].file, dtype=str)[column]
-        padded = tables[SCHEMAS[table].file]["rules"]["zip_prefix_left_padded"]
+        original = pd.read_csv(REAL_SAMPLE / file_of(table), dtype=str)[column]
+        padded = tables[file_of(table)]["rules"]["zip_prefix_left_padded"]
         assert padded["count"] == int(original.str.startswith("0").sum()) > 0
     persons = pd.read_parquet(
         resaved_real_sample / "data/03_primary/primary_persons.parquet"
     )
     assert persons["zip_prefix"].str.fullmatch(r"[0-9]{5}").all()
-    orders = pd.read_csv(REAL_SAMPLE / SCHEMAS["orders"].file)
-    assert tables[SCHEMAS["orders"].file]["rows_kept"] == len(orders)
+    orders = pd.read_csv(REAL_SAMPLE / file_of("orders"))
+    assert tables[file_of("orders")]["rows_kept"] == len(orders)

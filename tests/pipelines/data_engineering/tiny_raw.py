@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from olist_segmentation.pipelines.data_engineering.schema import SCHEMAS
+from olist_segmentation.pipelines.data_engineering.contract import TABLES, file_of
 
 
 def hex_id(name: str) -> str:
@@ -37,8 +37,8 @@ def hex_id(name: str) -> str:
 
 
 def _frame(table: str, rows: list[tuple]) -> pd.DataFrame:
-    columns = SCHEMAS[table].column_names
-    frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    columns = list(TABLES[table].to_schema().columns)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
     return frame.replace({None: np.nan}).astype("str")
 
 
@@ -217,9 +217,9 @@ def write_raw_csvs(tables: dict[str, pd.DataFrame], folder: Path) -> None:
     """
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        schema = SCHEMAS[name.removeprefix("raw_")]
-        path = folder / schema.file
-        if schema.name == "category_translation":
+        table = name.removeprefix("raw_")
+        path = folder / file_of(table)
+        if table == "category_translation":
             text = frame.to_csv(index=False, lineterminator="\r\n").rstrip("\r\n")
             path.write_bytes(text.encode("utf-8-sig"))
         else:

@@ -12,12 +12,44 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .schema import SCHEMAS
-from .validation import check_foreign_key
+from .contract import FOREIGN_KEYS, file_of
+from .validation import RawDataError, Violation, examples
 
 logger = logging.getLogger(__name__)
 
 UNKNOWN_CATEGORY = "unknown"
+
+
+def check_foreign_key(
+    child: pd.Series,
+    parent: pd.Series,
+    *,
+    child_file: str,
+    parent_file: str,
+) -> np.ndarray:
+    """Raise when ids of ``child`` are missing from ``parent`` (orphans).
+
+    Returns, for each parent row, whether some child row points to it. The ids
+    of both are factorized together, then matched as integer codes: pandas'
+    ``isin`` of one Arrow string column against another builds a Python list of
+    its values (1.5 s per call at 100k rows).
+    """
+    codes, _ = pd.factorize(pd.concat([parent, child], ignore_index=True))
+    parent_codes, child_codes = codes[: len(parent)], codes[len(parent) :]
+    orphan = ~np.isin(child_codes, parent_codes)
+    if orphan.any():
+        raise RawDataError(
+            [
+                Violation(
+                    child_file,
+                    str(child.name),
+                    f"foreign key to {parent_file} {parent.name}",
+                    int(orphan.sum()),
+                    examples(child[orphan]),
+                )
+            ]
+        )
+    return np.isin(parent_codes, child_codes)
 
 
 def check_references(tables: dict[str, pd.DataFrame]) -> dict[str, np.ndarray]:
@@ -26,16 +58,15 @@ def check_references(tables: dict[str, pd.DataFrame]) -> dict[str, np.ndarray]:
     Returns, per foreign key ``"<table>.<column>"``, whether each parent row is
     pointed to by that child column.
     """
-    referenced = {}
-    for schema in SCHEMAS.values():
-        for key in schema.foreign_keys:
-            referenced[f"{schema.name}.{key.column}"] = check_foreign_key(
-                tables[schema.name][key.column],
-                tables[key.parent][key.parent_column],
-                child_file=schema.file,
-                parent_file=SCHEMAS[key.parent].file,
-            )
-    return referenced
+    return {
+        f"{table}.{column}": check_foreign_key(
+            tables[table][column],
+            tables[parent][column],
+            child_file=file_of(table),
+            parent_file=file_of(parent),
+        )
+        for table, column, parent in FOREIGN_KEYS
+    }
 
 
 def clean_customers(

@@ -1,7 +1,7 @@
 """Nodes of the data_engineering pipeline: parse -> clean -> rekey -> geolocate -> primary.
 
-The raw tables reach the nodes validated: the catalog runs their pandera
-contract on load (``validation.RawTableValidator``). Each node is a thin, pure
+The raw tables reach the nodes typed and validated: the catalog runs their
+pandera model on load (``contract.py``, through ``validation.RawTableValidator``). Each node is a thin, pure
 function over the helpers of this package (``validation``, ``clean``, ``rekey``,
 ``geo``, ``rules``); the primary tables are built by ``primary``'s functions, which
 are nodes themselves. The partial data-quality reports are merged by
@@ -17,8 +17,10 @@ from typing import Any
 import pandas as pd
 
 from . import clean, geo, primary
+from .contract import file_of
 from .params import DataEngineeringParams
 from .rekey import rekey
+from .repairs import read_declared
 from .rules import (
     merge_parts,
     merge_reports,
@@ -26,8 +28,6 @@ from .rules import (
     rule_counts,
     table_counts,
 )
-from .schema import SCHEMAS
-from .validation import parse_table
 
 logger = logging.getLogger(__name__)
 
@@ -45,18 +45,18 @@ CLEANED_TABLES = (
 def make_parser(
     table: str,
 ) -> Callable[[pd.DataFrame], tuple[pd.DataFrame, dict[str, Any]]]:
-    """A node function typing the validated raw text ``table`` by its schema.
+    """A node function reading the validated (typed) raw ``table`` by its contract.
 
-    It returns the typed table and the report entry of the repairs it made.
+    It returns the declared columns, repaired, and the report entry of the repairs.
     """
-    schema = SCHEMAS[table]
+    file = file_of(table)
 
     def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
-        typed, repairs = parse_table(raw, schema)
+        typed, repairs = read_declared(raw, table)
         return typed, repair_counts(table, repairs)
 
     parse.__name__ = parse.__qualname__ = f"parse_{table}"
-    parse.__doc__ = f"Type the columns of {schema.file}; count the repairs."
+    parse.__doc__ = f"Read the declared columns of {file}; count the repairs."
     return parse
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kedro.pipeline import Node, Pipeline
 
 from . import primary
+from .contract import TABLES
 from .nodes import (
     CLEANED_TABLES,
     build_data_quality_report,
@@ -15,11 +16,10 @@ from .nodes import (
     make_parser,
     rekey_tables,
 )
-from .schema import SCHEMAS
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
-    """Raw Olist CSVs (text) to the primary tables and the data-quality report."""
+    """Raw Olist CSVs (typed on load) to the primary tables and the data-quality report."""
     parse = [
         Node(
             func=make_parser(table),
@@ -28,7 +28,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
             name=f"parse_{table}",
             tags=["parse"],
         )
-        for table in SCHEMAS
+        for table in TABLES
     ]
     cleaned = {table: f"clean_{table}" for table in CLEANED_TABLES}
     keyed = {table: f"keyed_{table}" for table in CLEANED_TABLES}
@@ -113,7 +113,7 @@ def create_pipeline(**kwargs: object) -> Pipeline:
                     "clean_report",
                     "geolocation_report",
                     "parties_report",
-                    *(f"repairs_{table}" for table in SCHEMAS),
+                    *(f"repairs_{table}" for table in TABLES),
                 ],
                 outputs="data_quality_report",
                 name="build_data_quality_report",

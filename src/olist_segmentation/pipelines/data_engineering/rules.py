@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import SCHEMAS
+from .contract import file_of
 
 # rule id -> (table, action)
 RULES: dict[str, tuple[str, str]] = {
@@ -144,7 +144,7 @@ def merge_reports(*parts: dict[str, Any]) -> dict[str, Any]:
     """The report per Kaggle file: rows read and kept, each rule with its action."""
     merged = merge_parts(*parts)
     report = {
-        SCHEMAS[table].file: {
+        file_of(table): {
             "rows_read": entry.get("rows_read"),
             "rows_kept": entry.get("rows_kept"),
             "rules": {

@@ -1,18 +1,13 @@
-"""The raw-data contract run on load, and the typing of the validated text tables.
+"""The catalog's validator of the raw tables: the contract's pandera models run
+lazily, their ``failure_cases`` told by file, column, rule and rows.
 
-``RawTableValidator`` is the validator the catalog declares on every raw
-dataset (``validator:`` in ``conf/base/catalog_raw.yml``): it runs the table's
-pandera schema (``schema.py``) lazily, so that every broken rule of a table is
-found in one pass, and raises one ``RawDataError`` naming the Kaggle file, the
-column, the rule, how many rows break it and a few example values. Kedro's own
-``PanderaValidator`` would name the dataset, not the file, and count failure
-cases, not rows (a duplicated two-column key counts twice).
-
-What a file re-saved by pandas, a spreadsheet or a database export changes
-without losing information is repaired and counted by ``parse_table`` (the
-``parse_<table>`` nodes; ``REPAIRS`` in ``rules``): zip prefixes of 1 to 4 digits
-are left-padded to 5, columns are read by name whatever their order,
-undeclared columns are ignored.
+``RawTableValidator`` is declared on every raw dataset (``validator:`` in
+``conf/base/catalog_raw.yml``). It returns the typed table, or raises one
+``RawDataError`` listing every broken rule of the table with the number of rows
+breaking it and a few values as the file writes them. Kedro's own
+``PanderaValidator`` would name the dataset, not the file, and count failure cases,
+not rows (a duplicated two-column key counts twice). A column whose text does not
+all parse is reported for that alone: pandera checks its values once it parses.
 """
 
 from __future__ import annotations
@@ -21,18 +16,15 @@ import difflib
 import logging
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from kedro.validation import CheckFailure, DataValidationError
 
-from .hexid import hex_words, rank_ids
-from .schema import SCHEMAS, TableSchema, parsed
+from .contract import PATTERN_RULES, TABLES
 
 logger = logging.getLogger(__name__)
 
-MAX_EXAMPLES = 5
-# pandera's names of its built-in checks -> the rule the error names.
+# pandera's names of the checks it runs itself -> the rule the error names.
 PANDERA_RULES = {
     "not_nullable": "not null",
     "field_uniqueness": "unique",
@@ -53,230 +45,118 @@ class Violation:
     def __str__(self) -> str:
         rows = "row" if self.count == 1 else "rows"
         text = f"{self.file}: column '{self.column}' breaks rule '{self.rule}' in {self.count} {rows}"
-        if self.examples:
-            text += " (e.g. " + ", ".join(self.examples) + ")"
-        return text
+        return text + (f" (e.g. {', '.join(self.examples)})" if self.examples else "")
 
 
 class RawDataError(DataValidationError):
-    """Raw data that cannot give a correct result; lists every broken rule.
-
-    A Kedro ``DataValidationError`` (so the catalog passes it on as it is), whose
-    message starts with the file instead of the dataset name.
-    """
+    """Raw data that cannot give a correct result; lists every broken rule. A Kedro
+    ``DataValidationError`` (the catalog passes it on) whose message starts with
+    the file instead of the dataset name."""
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = tuple(violations)
         lines = [str(violation) for violation in violations]
-        if len(lines) > 1:
-            message = f"{len(lines)} rules broken:\n  " + "\n  ".join(lines)
-        else:
-            message = lines[0]
-        super().__init__(
-            message,
-            failures=[
-                CheckFailure(
-                    message=str(violation),
-                    check=violation.rule,
-                    column=violation.column,
-                    failure_count=violation.count,
-                    failure_examples=list(violation.examples),
-                )
-                for violation in violations
-            ],
-        )
+        several = f"{len(lines)} rules broken:\n  " if len(lines) > 1 else ""
+        failures = [
+            CheckFailure(str(v), v.rule, v.column, v.count, list(v.examples))
+            for v in violations
+        ]
+        super().__init__(several + "\n  ".join(lines), failures=failures)
 
     def __str__(self) -> str:
         return self.message
 
 
-def examples(values: pd.Series, limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
+def examples(values: pd.Series, limit: int = 5) -> tuple[str, ...]:
     """A few distinct offending values, quoted, for an error message."""
     distinct = pd.unique(values.to_numpy(dtype=object))[:limit]
-    return tuple(
-        "<empty>" if pd.isna(value) else repr(str(value)) for value in distinct
-    )
+    return tuple("<empty>" if pd.isna(v) else repr(str(v)) for v in distinct)
 
 
-def _missing_columns(raw: pd.DataFrame, schema: TableSchema) -> list[Violation]:
-    found = [str(name) for name in raw.columns]
-    unexpected = [name for name in found if name not in schema.column_names]
-    violations = []
-    for name in schema.column_names:
-        if name in found:
-            continue
-        rule = "required column"
-        close = difflib.get_close_matches(name, unexpected, n=1, cutoff=0.6)
-        if close:
-            rule += f" (renamed to '{close[0]}'?)"
-        violations.append(
-            Violation(schema.file, name, rule, len(raw), (f"found {found}",))
-        )
-    return violations
-
-
-def _violations(
-    raw: pd.DataFrame, schema: TableSchema, failures: pd.DataFrame
-) -> list[Violation]:
-    """Group pandera's failure cases by column and rule, counting rows."""
-    violations = []
-    order = {name: at for at, name in enumerate(schema.column_names)}
-    key = ", ".join(schema.key)
-    for (name, check), cases in failures.groupby(
-        ["column", "check"], sort=False, dropna=False
-    ):
-        rule = PANDERA_RULES.get(str(check), str(check))
-        rows = pd.Index(cases["index"].dropna().unique().astype("int64"))
-        if rule == "unique key":
-            if name != schema.key[0]:
-                continue
-            values = raw.loc[rows, list(schema.key)].astype(str)
-            shown = values.iloc[:, 0].str.cat(values.iloc[:, 1:], sep="/")
-            violations.append(
-                Violation(schema.file, key, rule, len(rows), examples(shown))
-            )
-            continue
-        violations.append(
-            Violation(
-                schema.file, str(name), rule, len(rows), examples(raw.loc[rows, name])
-            )
-        )
-    return sorted(violations, key=lambda v: order.get(v.column.split(",")[0], -1))
+def check_rule(column: str, check: pa.Check) -> str:
+    """The rule one built-in check of the contract stands for."""
+    stats = check.statistics
+    if check.name == "str_matches":
+        return PATTERN_RULES[stats["pattern"]]
+    if check.name == "isin":
+        return f"one of {list(stats['allowed_values'])}"
+    if check.name == "in_range":
+        return f"between {stats['min_value'].date()} and {stats['max_value'].date()}"
+    if check.name == "greater_than_or_equal_to":
+        return f"{column} >= {stats['min_value']:g}"
+    return f"{column} <= {stats['max_value']:g}"
 
 
 class RawTableValidator:
-    """Kedro validator of one raw table: its pandera contract, errors by file.
-
-    Declared in the catalog as ``validator: {class: <this class>, options:
-    {table: <name>}}``; returns the data unchanged when it is valid.
-    """
+    """Kedro validator of one raw table (``options: {table: <name>}``)."""
 
     def __init__(self, table: str) -> None:
-        self.schema = SCHEMAS[table]
-        self.contract = self.schema.contract
+        self.schema = TABLES[table].to_schema()
+        self.key = list(self.schema.unique or ())
+        # pandera's name of a failed check, by column -> its rule
+        self.rules = {
+            (name, check.error): check_rule(name, check)
+            for name, column in self.schema.columns.items()
+            for check in column.checks
+        }
 
     def validate(self, data: pd.DataFrame) -> pd.DataFrame:
-        """Raise one ``RawDataError`` listing every broken rule of the table."""
-        missing = _missing_columns(data, self.schema)
-        if missing:
-            raise RawDataError(missing)
-        if data.empty:
-            raise RawDataError(
-                [Violation(self.schema.file, "(all)", "at least one data row", 0)]
-            )
+        """The typed table, or one ``RawDataError`` listing every broken rule."""
         try:
-            # inplace: no copy of the frame (the contract coerces nothing), so the
-            # parse node finds the columns parsed by the checks.
-            self.contract.validate(data, lazy=True, inplace=True)
+            typed = self.schema.validate(data, lazy=True)
         except pa.errors.SchemaErrors as exc:
+            raise RawDataError(self.violations(data, exc.failure_cases)) from exc
+        if typed.empty:
             raise RawDataError(
-                _violations(data, self.schema, exc.failure_cases)
-            ) from exc
-        logger.info("%s: %d rows valid", self.schema.file, len(data))
-        return data
+                [Violation(self.schema.name, "(all)", "at least one data row", 0)]
+            )
+        logger.info("%s: %d rows valid", self.schema.name, len(typed))
+        return typed
 
+    def rule(self, column: str, check: str) -> str:
+        """The rule of pandera's failure case of ``check`` on ``column``."""
+        if check.startswith(("coerce_dtype(", "dtype(")):  # text that did not parse
+            return self.schema.columns[column].dtype.rule
+        return self.rules.get((column, check)) or PANDERA_RULES.get(check, check)
 
-def _column_repairs(raw: pd.DataFrame, schema: TableSchema) -> dict[str, int]:
-    """Count the undeclared columns (ignored) and the misplaced ones."""
-    found = [str(name) for name in raw.columns]
-    unexpected = [name for name in found if name not in schema.column_names]
-    if unexpected:
-        logger.warning(
-            "%s: ignoring undeclared columns %s", schema.file, ", ".join(unexpected)
-        )
-    declared = [name for name in found if name in schema.column_names]
-    misplaced = sum(a != b for a, b in zip(declared, schema.column_names, strict=True))
-    if misplaced:
-        logger.info(
-            "%s: columns in another order than Kaggle's, read by name", schema.file
-        )
-    return {
-        "undeclared_columns_ignored": len(unexpected),
-        "columns_in_another_order": misplaced,
-    }
-
-
-def pad_zip_prefixes(text: pd.Series) -> tuple[pd.Series, int]:
-    """Left-pad prefixes of 1 to 4 digits with zeros to 5 (lost leading zeros).
-
-    The contract let through prefixes of 1 to 5 digits only.
-    """
-    short = (text.str.len() < 5).fillna(False).to_numpy(dtype=bool)
-    count = int(short.sum())
-    if not count:
-        return text, 0
-    return text.mask(short, text.str.zfill(5)), count
-
-
-def _typed(text: pd.Series, kind: str, nullable: bool) -> pd.Series:
-    if kind in ("int", "float"):
-        values = parsed(text, "number")
-        return values.astype("int64") if kind == "int" and not nullable else values
-    if kind == "timestamp":
-        return parsed(text, "timestamp").astype("datetime64[ns]")
-    return text.astype("str")
-
-
-def parse_table(
-    raw: pd.DataFrame, schema: TableSchema
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Type every declared column of a validated raw text table.
-
-    Returns the typed table (declared columns, Kaggle's order) and the count of
-    each repair made on the way.
-    """
-    repairs = _column_repairs(raw, schema)
-    parsed: dict[str, pd.Series] = {}
-    padded = 0
-    for col in schema.columns:
-        text = raw[col.name]
-        if col.metadata["kind"] == "zip":
-            text, count = pad_zip_prefixes(text)
-            padded += count
-        parsed[col.name] = _typed(text, col.metadata["kind"], col.nullable)
-    if padded:
-        logger.warning(
-            "%s: %d zip prefixes of 1 to 4 digits left-padded to 5 (leading zeros "
-            "lost by a spreadsheet or pandas)",
-            schema.file,
-            padded,
-        )
-    table = pd.DataFrame(parsed).reset_index(drop=True)
-    return table, {**repairs, "zip_prefix_left_padded": padded}
-
-
-def check_foreign_key(
-    child: pd.Series,
-    parent: pd.Series,
-    *,
-    child_file: str,
-    parent_file: str,
-) -> np.ndarray:
-    """Raise when ids of ``child`` are missing from ``parent`` (orphans).
-
-    Returns, for each parent row, whether some child row points to it. Parent
-    and child ids are ranked together by one sort of their 64-bit words
-    (``hexid``): pandas' ``isin`` of an Arrow string column against another
-    column builds Python lists (1.5 s per call at 100k rows).
-    """
-    (parent_rank, child_rank), distinct = rank_ids(
-        [hex_words(parent), hex_words(child)]
-    )
-    in_parent = np.zeros(len(distinct), dtype=bool)
-    in_parent[parent_rank] = True
-    orphan = ~in_parent[child_rank]
-    if orphan.any():
-        raise RawDataError(
-            [
+    def violations(self, data: pd.DataFrame, failures: pd.DataFrame) -> list[Violation]:
+        """Failure cases by column and rule, counting rows. A missing value breaks
+        'not null' only; a check that could not run (on a column that did not
+        parse) names no row."""
+        missing = failures.loc[failures["check"] == "column_in_dataframe"]
+        violations = [self.missing(name, data) for name in missing["failure_case"]]
+        pairs = failures[["column", "check"]].drop_duplicates()
+        pairs["rule"] = [self.rule(*pair) for pair in pairs.itertuples(index=False)]
+        cases = failures.merge(pairs, on=["column", "check"])
+        cases = cases[
+            cases["index"].notna()
+            & (cases["failure_case"].notna() | (cases["rule"] == "not null"))
+        ]
+        for (name, rule), group in cases.groupby(["column", "rule"], sort=False):
+            if rule == "unique key" and name != self.key[0]:
+                continue  # the rows of a duplicated key, once
+            rows = pd.Index(group["index"].unique().astype("int64"))
+            columns = self.key if rule == "unique key" else [name]
+            values = data.loc[rows, columns].astype(object)
+            shown = values.iloc[:, 0]
+            if len(columns) > 1:
+                shown = values.astype(str).agg("/".join, axis=1)
+            violations.append(
                 Violation(
-                    child_file,
-                    str(child.name),
-                    f"foreign key to {parent_file} {parent.name}",
-                    int(orphan.sum()),
-                    examples(child[orphan]),
+                    self.schema.name,
+                    ", ".join(columns),
+                    rule,
+                    len(rows),
+                    examples(shown),
                 )
-            ]
-        )
-    referenced = np.zeros(len(distinct), dtype=bool)
-    referenced[child_rank] = True
-    return referenced[parent_rank]
+            )
+        order = list(self.schema.columns)
+        return sorted(violations, key=lambda v: order.index(v.column.split(",")[0]))
+
+    def missing(self, name: str, data: pd.DataFrame) -> Violation:
+        """A declared column absent from the file; the closest unexpected name."""
+        found = [str(column) for column in data.columns]
+        unexpected = [column for column in found if column not in self.schema.columns]
+        close = difflib.get_close_matches(name, unexpected, n=1, cutoff=0.6)
+        rule = "required column" + (f" (renamed to '{close[0]}'?)" if close else "")
+        return Violation(self.schema.name, name, rule, len(data), (f"found {found}",))
