@@ -1,16 +1,14 @@
 """Hex ids to compact ``uint32`` keys, in sorted hex order, the same in every table.
 
-For each id kind the ids of every column holding it are sorted together once, as
-pairs of 64-bit words (``hexid.rank_ids``); the key of an id is its rank among the
-distinct ids. No Python call per row, no hash of Python strings, no search.
+For each id kind, the ids of every column holding it are factorized together once
+(``pd.factorize(..., sort=True)``): the key of an id is its rank among the distinct
+ids, and the sorted distinct ids are the ``id_map``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from .hexid import hex_words, rank_ids, words_to_hex
 
 # Olist id column -> key column, in the order of the data contract.
 KEY_COLUMNS: dict[str, str] = {
@@ -24,42 +22,40 @@ KEY_COLUMNS: dict[str, str] = {
 ID_KINDS = pd.CategoricalDtype(list(KEY_COLUMNS))
 
 
-def build_id_map(ids: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The ``id_map`` table: id_kind (category), key (uint32), olist_id (string)."""
-    frames = [
-        pd.DataFrame(
-            {
-                "id_kind": pd.Categorical([kind] * len(words), dtype=ID_KINDS),
-                "key": np.arange(len(words), dtype=np.uint32),
-                "olist_id": words_to_hex(words),
-            }
-        )
-        for kind, words in ids.items()
-    ]
-    return pd.concat(frames, ignore_index=True)
-
-
 def rekey(
     tables: dict[str, pd.DataFrame],
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Replace every hex id column of ``tables`` by its key; return them and id_map."""
-    keys: dict[tuple[str, str], np.ndarray] = {}
-    ids: dict[str, np.ndarray] = {}
-    for kind in KEY_COLUMNS:
+    keys: dict[str, dict[str, np.ndarray]] = {name: {} for name in tables}
+    maps = []
+    for kind, key in KEY_COLUMNS.items():
         holders = [name for name, table in tables.items() if kind in table.columns]
         if not holders:
             continue
-        ranks, ids[kind] = rank_ids([hex_words(tables[name][kind]) for name in holders])
-        if len(ids[kind]) >= np.iinfo(np.uint32).max:
-            raise OverflowError(f"{len(ids[kind])} {kind} do not fit uint32 keys")
-        for name, rank in zip(holders, ranks, strict=True):
-            keys[name, kind] = rank.astype(np.uint32)
-    keyed = {}
-    for name, table in tables.items():
-        present = [kind for kind in KEY_COLUMNS if kind in table.columns]
-        columns = {KEY_COLUMNS[kind]: keys[name, kind] for kind in present}
-        rest = table.drop(columns=present)
-        keyed[name] = pd.concat(
-            [pd.DataFrame(columns, index=table.index), rest], axis=1
+        ids = pd.concat([tables[name][kind] for name in holders], ignore_index=True)
+        codes, distinct = pd.factorize(ids, sort=True)
+        if len(distinct) >= np.iinfo(np.uint32).max:
+            raise OverflowError(f"{len(distinct)} {kind} do not fit uint32 keys")
+        bounds = np.cumsum([len(tables[name]) for name in holders])[:-1]
+        for name, part in zip(holders, np.split(codes, bounds), strict=True):
+            keys[name][key] = part.astype(np.uint32)
+        maps.append(
+            pd.DataFrame(
+                {
+                    "id_kind": pd.Categorical([kind] * len(distinct), dtype=ID_KINDS),
+                    "key": np.arange(len(distinct), dtype=np.uint32),
+                    "olist_id": pd.Series(distinct, dtype="str"),
+                }
+            )
         )
-    return keyed, build_id_map(ids)
+    keyed = {
+        name: pd.concat(
+            [
+                pd.DataFrame(keys[name], index=table.index),
+                table.drop(columns=[kind for kind in KEY_COLUMNS if kind in table]),
+            ],
+            axis=1,
+        )
+        for name, table in tables.items()
+    }
+    return keyed, pd.concat(maps, ignore_index=True)
