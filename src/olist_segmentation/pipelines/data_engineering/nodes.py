@@ -1,11 +1,11 @@
 """Nodes of the data_engineering pipeline: parse -> clean -> rekey -> geolocate -> primary.
 
-The raw tables reach the nodes typed and validated: the catalog runs their
-pandera model on load (``contract.py``, through ``validation.RawTableValidator``). Each node is a thin, pure
-function over the helpers of this package (``validation``, ``clean``, ``rekey``,
-``geo``, ``rules``); the primary tables are built by ``primary``'s functions, which
-are nodes themselves. The partial data-quality reports are merged by
-``build_data_quality_report``.
+The raw tables reach the nodes typed and validated: the catalog runs their pandera
+model on load (``contract``, through ``validation.RawTableValidator``). Each node is
+a thin, pure function over the helpers of this package (``repairs``, ``clean``,
+``rekey``, ``geo``, ``rules``); the primary tables are built by ``primary``'s
+functions, which are nodes themselves. The partial data-quality reports are merged
+by ``build_data_quality_report``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from .nodes import (
 
 
 def create_pipeline(**kwargs: object) -> Pipeline:
-    """Raw Olist CSVs (typed on load) to the primary tables and the data-quality report."""
+    """Raw Olist CSVs (typed on load) to the primary tables and the quality report."""
     parse = [
         Node(
             func=make_parser(table),
