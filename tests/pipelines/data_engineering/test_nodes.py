@@ -122,6 +122,8 @@ def test_several_broken_rules_of_a_table_are_listed_in_one_error(raw_tables):
         ("customers", "customer_state", "XX", "one of"),
         ("order_reviews", "review_score", "6", "review_score <= 5"),
         ("order_payments", "payment_value", "inf", "number"),
+        ("order_items", "freight_value", "nan", "number"),
+        ("products", "product_photos_qty", "1.5", "integer"),
         ("geolocation", "geolocation_lat", "-91.5", "geolocation_lat >= -90"),
         ("geolocation", "geolocation_lng", "200", "geolocation_lng <= 180"),
     ],

@@ -23,12 +23,8 @@ from olist_segmentation.domain import ORDER_STATUSES, PAYMENT_TYPES, STATES
 ID_PATTERN = "[0-9a-f]{32}$"
 ZIP_PATTERN = "[0-9]{1,5}$"
 PATTERN_RULES = {ID_PATTERN: "32-hex lowercase id", ZIP_PATTERN: "5-digit zip prefix"}
-# Any Olist timestamp outside this window is a corrupted value, not a real date.
-WINDOW = {
-    "min_value": pd.Timestamp("2000-01-01"),
-    "max_value": pd.Timestamp("2100-01-01"),
-    "include_max": False,
-}
+# Any Olist timestamp outside [2000, 2100) is a corrupted value, not a real date.
+WINDOW = (pd.Timestamp("2000-01-01"), pd.Timestamp("2100-01-01"), True, False)
 
 
 class Number(pandas_engine.FLOAT64):

@@ -1,13 +1,12 @@
-"""The catalog's validator of the raw tables: the contract's pandera models run
-lazily, their ``failure_cases`` told by file, column, rule and rows.
+"""The catalog's validator of the raw tables: the contract's pandera model, run
+lazily, its ``failure_cases`` told by file, column, rule and rows.
 
 ``RawTableValidator`` is declared on every raw dataset (``validator:`` in
 ``conf/base/catalog_raw.yml``). It returns the typed table, or raises one
-``RawDataError`` listing every broken rule of the table with the number of rows
-breaking it and a few values as the file writes them. Kedro's own
-``PanderaValidator`` would name the dataset, not the file, and count failure cases,
-not rows (a duplicated two-column key counts twice). A column whose text does not
-all parse is reported for that alone: pandera checks its values once it parses.
+``RawDataError`` listing every broken rule with the rows breaking it and a few
+values as the file writes them (Kedro's ``PanderaValidator`` would name the dataset,
+not the file, and count failure cases, not rows). A column whose text does not all
+parse is reported for that alone: pandera checks its values once it parses.
 """
 
 from __future__ import annotations
@@ -123,6 +122,7 @@ class RawTableValidator:
         """Failure cases by column and rule, counting rows. A missing value breaks
         'not null' only; a check that could not run (on a column that did not
         parse) names no row."""
+        file = self.schema.name
         missing = failures.loc[failures["check"] == "column_in_dataframe"]
         violations = [self.missing(name, data) for name in missing["failure_case"]]
         pairs = failures[["column", "check"]].drop_duplicates()
@@ -141,15 +141,8 @@ class RawTableValidator:
             shown = values.iloc[:, 0]
             if len(columns) > 1:
                 shown = values.astype(str).agg("/".join, axis=1)
-            violations.append(
-                Violation(
-                    self.schema.name,
-                    ", ".join(columns),
-                    rule,
-                    len(rows),
-                    examples(shown),
-                )
-            )
+            label = ", ".join(columns)
+            violations.append(Violation(file, label, rule, len(rows), examples(shown)))
         order = list(self.schema.columns)
         return sorted(violations, key=lambda v: order.index(v.column.split(",")[0]))
 
