@@ -27,6 +27,9 @@ import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
 
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from olist_segmentation.pipelines.modelling.model_ops import features_of, side_by_side
 
 from .curves import Curve, SharedLabels
@@ -52,7 +55,7 @@ def compute_snapshot_features(  # noqa: PLR0913 (the tables, the model, settings
     segmentation_model: BaseEstimator,
     plan: dict[str, Any],
     params: StabilityParams,
-    feature_params: dict[str, Any],
+    feature_params: FeatureEngineeringParams,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """``person_key`` and the model's features as of every date of
     :func:`snapshot_dates` (ISO timestamps as keys), and the seconds each took."""
