@@ -30,7 +30,11 @@ from sklearn.base import BaseEstimator
 from olist_segmentation.pipelines.feature_engineering.params import (
     FeatureEngineeringParams,
 )
-from olist_segmentation.pipelines.modelling.model_ops import features_of, side_by_side
+from olist_segmentation.pipelines.modelling.model_ops import (
+    features_of,
+    side_by_side,
+    with_restarts,
+)
 
 from .curves import Curve, SharedLabels
 from .params import StabilityParams
@@ -144,6 +148,7 @@ def fit_snapshot_models(
     segment of every person, and the seconds M0's took: re-scoring) and ``work``
     (the fits and predictions made, and the pair fits left out)."""
     start = time.perf_counter()
+    segmentation_model = with_restarts(segmentation_model, params.refit_n_init)
     drawn = bootstrap_draws(orders, params.bootstraps)
     origins = plan["origins"]
     dates = sorted(snapshot_features)
