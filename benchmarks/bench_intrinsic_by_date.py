@@ -26,6 +26,9 @@ from common import ROOT
 from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from olist_segmentation.pipelines.modelling.model_ops import with_seed
 from olist_segmentation.pipelines.modelling.segmenter import build_model
 from olist_segmentation.pipelines.stability.snapshots import features_as_of
@@ -77,7 +80,9 @@ def main() -> None:
     features = MODELLING["features"]
     with threadpool_limits(limits=1):
         for date in (*DATES, orders["purchase_ts"].max()):
-            frame = features_as_of(orders, items, reviews, date, {"bad_review_max": 2})
+            frame = features_as_of(
+                orders, items, reviews, date, FeatureEngineeringParams(bad_review_max=2)
+            )
             repeat = frame["frequency"] > 1
             row = {
                 "date": str(date),

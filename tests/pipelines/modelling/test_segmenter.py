@@ -18,6 +18,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from olist_segmentation.pipelines.modelling.model_ops import (
     features_of,
     n_segments,
+    with_restarts,
     with_seed,
 )
 from olist_segmentation.pipelines.modelling.segmenter import (
@@ -162,6 +163,24 @@ def test_clone_with_seed_and_set_params_refit(frames):
     three = clone(model).set_params(cluster__estimator__n_clusters=3).fit(train)
     assert n_segments(three) == 3
     assert features_of(three) == FEATURES
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "expected"),
+    [("kmeans", 2), ("gmm", 2), ("dbscan", None), ("hdbscan", None)],
+)
+def test_with_restarts_sets_the_clusterers_restarts_only(algorithm, expected):
+    def settings(model):  # repr: estimators and NaN compare by value
+        return {k: repr(v) for k, v in model.get_params().items()}
+
+    model = _model(algorithm)
+    restarted = settings(with_restarts(model, 2))
+    assert restarted.get("cluster__estimator__n_init") == (expected and repr(expected))
+    changed = {k for k, v in restarted.items() if settings(model)[k] != v}
+    expected_changes = {"cluster__estimator__n_init", "cluster__estimator", "cluster"}
+    assert changed == (expected_changes | {"steps"} if expected else set())
+    assert settings(with_restarts(model, None)) == settings(model)
+    assert settings(model) == settings(_model(algorithm))  # original untouched
 
 
 @pytest.mark.parametrize("algorithm", list(PARAMS))

@@ -10,6 +10,9 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from olist_segmentation.domain import MODELLED_PAYMENT_TYPES
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from olist_segmentation.pipelines.modelling.segmenter import build_model
 from olist_segmentation.pipelines.stability import fits
 from olist_segmentation.pipelines.stability.params import StabilityParams
@@ -149,16 +152,18 @@ def stability_params() -> StabilityParams:
 
 #: ``params:feature_engineering`` as production sends it: the whole
 #: ``feature_engineering`` key of ``conf/base/parameters_feature_engineering.yml``.
-PRODUCTION_FEATURE_PARAMS = yaml.safe_load(
-    (PROJECT_ROOT / "conf/base/parameters_feature_engineering.yml").read_text()
-)["feature_engineering"]
+PRODUCTION_FEATURE_PARAMS = FeatureEngineeringParams.model_validate(
+    yaml.safe_load(
+        (PROJECT_ROOT / "conf/base/parameters_feature_engineering.yml").read_text()
+    )["feature_engineering"]
+)
 
 
 @pytest.fixture
-def feature_params() -> dict:
-    """``params:feature_engineering`` as production sends it (its snapshot date is
-    not used here)."""
-    return dict(PRODUCTION_FEATURE_PARAMS)
+def feature_params() -> FeatureEngineeringParams:
+    """``params:feature_engineering`` as production sends it, typed as Kedro hands
+    it to the node (its snapshot date is not used here)."""
+    return PRODUCTION_FEATURE_PARAMS
 
 
 def snapshot_fits(tables, production, plan, params, feature_params):

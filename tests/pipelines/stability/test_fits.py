@@ -9,6 +9,9 @@ import pandas as pd
 import pytest
 from joblib import effective_n_jobs
 
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from olist_segmentation.pipelines.stability import fits, origins, snapshots
 from olist_segmentation.pipelines.stability.curves import SharedLabels
 from olist_segmentation.pipelines.stability.params import StabilityParams
@@ -200,7 +203,9 @@ def test_settled_curves_fit_no_more_pairs(primary_tables, kmeans_model, feature_
 
 
 def test_each_date_and_model_is_predicted_once(primary_tables, kmeans_model):
-    frame = snapshots.features_as_of(*primary_tables, "2017-12-01", {})
+    frame = snapshots.features_as_of(
+        *primary_tables, "2017-12-01", FeatureEngineeringParams()
+    )
     model = snapshots.refit(kmeans_model, frame)
     shared = SharedLabels(frame)
     assert shared.of(model) is shared.of(model)

@@ -6,6 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
 from olist_segmentation.pipelines.stability import snapshots
 from olist_segmentation.pipelines.stability.params import StabilityParams
 
@@ -32,8 +35,10 @@ def test_plan_fails_when_t0_has_too_few_persons(primary_tables):
 def test_a_trailing_window_drops_the_orders_before_it(primary_tables):
     orders = primary_tables[0]
     when = "2018-03-01"
-    full = snapshots.features_as_of(*primary_tables, when, {})
-    window = snapshots.features_as_of(*primary_tables, when, {}, window_days=90)
+    full = snapshots.features_as_of(*primary_tables, when, FeatureEngineeringParams())
+    window = snapshots.features_as_of(
+        *primary_tables, when, FeatureEngineeringParams(), window_days=90
+    )
     recent = orders[
         orders["is_delivered"]
         & (orders["purchase_ts"] > pd.Timestamp(when) - pd.Timedelta(days=90))

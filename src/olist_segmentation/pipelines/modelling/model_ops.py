@@ -38,6 +38,14 @@ def with_seed(model: BaseEstimator, seed: int) -> BaseEstimator:
     return clone(model).set_params(**seeded)
 
 
+def with_restarts(model: BaseEstimator, n_init: int | None) -> BaseEstimator:
+    """An unfitted copy of ``model`` whose clusterer makes ``n_init`` restarts
+    (KMeans, GaussianMixture); ``None`` or a model without restarts: its own."""
+    fresh = clone(model)
+    keys = [k for k in fresh.get_params(deep=True) if k.rsplit("__", 1)[-1] == "n_init"]
+    return fresh if n_init is None else fresh.set_params(**dict.fromkeys(keys, n_init))
+
+
 def n_segments(model: Pipeline) -> int:
     """How many segments the fitted model assigns."""
     return int(model[-1].n_clusters_)

@@ -27,7 +27,14 @@ import pandas as pd
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator
 
-from olist_segmentation.pipelines.modelling.model_ops import features_of, side_by_side
+from olist_segmentation.pipelines.feature_engineering.params import (
+    FeatureEngineeringParams,
+)
+from olist_segmentation.pipelines.modelling.model_ops import (
+    features_of,
+    side_by_side,
+    with_restarts,
+)
 
 from .curves import Curve, SharedLabels
 from .params import StabilityParams
@@ -52,7 +59,7 @@ def compute_snapshot_features(  # noqa: PLR0913 (the tables, the model, settings
     segmentation_model: BaseEstimator,
     plan: dict[str, Any],
     params: StabilityParams,
-    feature_params: dict[str, Any],
+    feature_params: FeatureEngineeringParams,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
     """``person_key`` and the model's features as of every date of
     :func:`snapshot_dates` (ISO timestamps as keys), and the seconds each took."""
@@ -141,6 +148,7 @@ def fit_snapshot_models(
     segment of every person, and the seconds M0's took: re-scoring) and ``work``
     (the fits and predictions made, and the pair fits left out)."""
     start = time.perf_counter()
+    segmentation_model = with_restarts(segmentation_model, params.refit_n_init)
     drawn = bootstrap_draws(orders, params.bootstraps)
     origins = plan["origins"]
     dates = sorted(snapshot_features)

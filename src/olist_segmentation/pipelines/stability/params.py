@@ -53,6 +53,7 @@ class StabilityParams(BaseModel):
     band_quantiles: tuple[float, float] = (0.1, 0.9)
     intrinsic_seeds: int = Field(3, ge=2)
     intrinsic_ari_threshold: float = Field(0.9, gt=0, le=1)
+    refit_n_init: int | None = Field(None, ge=1)
     n_jobs: Workers = -1
     psi_bins: int = Field(10, ge=2)
     rescoring_cadence_days: int = Field(7, ge=1)

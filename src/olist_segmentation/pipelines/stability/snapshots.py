@@ -103,7 +103,7 @@ def features_as_of(  # noqa: PLR0917 (the feature code's own order, plus two)
     order_items: pd.DataFrame,
     reviews: pd.DataFrame,
     snapshot: str | pd.Timestamp,
-    feature_params: dict[str, Any] | FeatureEngineeringParams,
+    feature_params: FeatureEngineeringParams,
     window_days: int | None = None,
 ) -> pd.DataFrame:
     """Customer features as of ``snapshot`` through the feature-engineering code.
@@ -112,14 +112,13 @@ def features_as_of(  # noqa: PLR0917 (the feature code's own order, plus two)
     ``window_days`` only the orders purchased in the ``window_days`` before the
     snapshot count (a trailing window); without, the whole history up to it.
     """
-    settings = FeatureEngineeringParams.model_validate(feature_params)
     when = pd.Timestamp(snapshot)
     if window_days is not None:
         orders = orders.loc[
             orders["purchase_ts"] > when - pd.Timedelta(days=window_days)
         ]
     return build_customer_features(
-        orders, order_items, reviews, when, bad_review_max=settings.bad_review_max
+        orders, order_items, reviews, when, bad_review_max=feature_params.bad_review_max
     )
 
 
