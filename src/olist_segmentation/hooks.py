@@ -7,8 +7,14 @@ nothing. :class:`MlflowForTrackedRuns` takes its place: it creates kedro-mlflow'
 ``MlflowHook`` when a run starts whose pipelines are tracked (kedro-mlflow's rule on
 ``tracking.disable_tracking.pipelines`` in ``conf/base/mlflow.yml``), and forwards it
 every hook call it implements (a node's typed parameters as dicts, so that they are
-logged flattened). An untracked run opens no store and starts no MLflow run; MLflow
-itself is still imported, by Kedro loading kedro-mlflow's entry points
+logged flattened). An untracked run opens no store and starts no MLflow run.
+
+It also keeps a session from importing MLflow: pluggy registers a hook object under
+its ``__name__`` and loads no entry point whose name is registered already, so this
+hook, named as kedro-mlflow's ``kedro.hooks`` entry point, stands in its place and
+Kedro never imports kedro-mlflow's hook module (which imports MLflow at its top;
+``DISABLE_HOOKS_FOR_PLUGINS`` only unregisters a plugin after loading it). Under the
+``kedro`` command MLflow is still imported, by kedro-mlflow's command-line plugin
 (docs/usage.md, "Start-up").
 
 The store is the project's own wherever Python stands: a relative sqlite store in
@@ -35,6 +41,8 @@ from pydantic import BaseModel
 
 SQLITE = "sqlite:///"
 STORE_KEYS = ("mlflow_tracking_uri", "mlflow_registry_uri")
+# kedro-mlflow's entry point in Kedro's ``kedro.hooks`` group.
+KEDRO_MLFLOW_HOOK = "mlflow_hook"
 
 
 def in_project(mlflow_conf: dict[str, Any], project_path: Path) -> dict[str, Any]:
@@ -80,6 +88,10 @@ def plain_params(inputs: dict[str, Any]) -> dict[str, Any]:
 
 class MlflowForTrackedRuns:
     """kedro-mlflow's ``MlflowHook`` for tracked runs only (see the module docstring)."""
+
+    # The name pluggy registers this hook under: kedro-mlflow's entry point is then
+    # left unloaded (see the module docstring).
+    __name__ = KEDRO_MLFLOW_HOOK
 
     def __init__(self) -> None:
         self._context: KedroContext | None = None
