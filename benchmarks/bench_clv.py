@@ -33,14 +33,19 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from common import ENV, ROOT, kedro_run, make_project
+from common import (
+    ROOT,
+    kedro_run,
+    make_project,
+    project_with,
+    real_sample,
+    run_python,
+    work_folder,
+)
 
 from olist_segmentation.pipelines.clv import models
 from olist_segmentation.pipelines.clv.holdout import holdout_check
@@ -52,7 +57,6 @@ from olist_segmentation.pipelines.feature_engineering.params import (
 )
 from tests.integration.project_data import load_dataset
 
-REAL_SAMPLE = ROOT.parent / "shared" / "olist_real_sample"
 RESULTS = ROOT / "benchmarks" / "results" / "clv.json"
 SYNTHETIC_RESULTS = ROOT / "benchmarks" / "results" / "clv_synthetic.json"
 HOLDOUT_DAYS = (90, 180, 270, 365)
@@ -111,12 +115,11 @@ print(json.dumps({
 
 def synthetic_cost(scale: float, runs: int, scratch: Path) -> dict[str, Any]:
     """Seconds the clv nodes take on a finished segmentation run at ``scale``."""
-    project = make_project(scratch / "synthetic")
     raw = ROOT / "data" / "01_raw"
     if scale == 1 and (raw / "synthetic_personas.csv").is_file():
-        for csv in raw.glob("*.csv"):
-            (project / "data" / "01_raw" / csv.name).write_bytes(csv.read_bytes())
+        project = project_with(raw, scratch / "synthetic")
     else:
+        project = make_project(scratch / "synthetic")
         kedro_run(
             project,
             "synthetic",
@@ -124,21 +127,7 @@ def synthetic_cost(scale: float, runs: int, scratch: Path) -> dict[str, Any]:
             f"--params=synthetic.scale={scale}",
         )
     upstream = kedro_run(project, "upstream", "--to-outputs=customer_segments")
-    found = []
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, "-W", "ignore", "-c", CLV_NODES],
-            check=False,
-            capture_output=True,
-            text=True,
-            env=ENV,
-            cwd=project,
-        )
-        if done.returncode != 0:
-            raise SystemExit(
-                f"the clv nodes failed in {project}:\n{done.stderr[-4000:]}"
-            )
-        found.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    found = [json.loads(run_python(CLV_NODES, cwd=project)) for _ in range(runs)]
     seconds = [f["clv_nodes_s"] for f in found]
     return {
         "data": f"synthetic default, scale {scale}",
@@ -153,15 +142,7 @@ def synthetic_cost(scale: float, runs: int, scratch: Path) -> dict[str, Any]:
 
 
 def _python(code: str, *args: str, compiledir: Path) -> str:
-    env = {**ENV, "PYTENSOR_FLAGS": f"compiledir={compiledir}"}
-    done = subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", code, *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    return done.stdout.strip().splitlines()[-1]
+    return run_python(code, *args, PYTENSOR_FLAGS=f"compiledir={compiledir}")
 
 
 def costs(history_file: Path, runs: int, scratch: Path) -> dict[str, Any]:
@@ -227,21 +208,15 @@ def main() -> None:
     parser.add_argument("--synthetic-scale", type=float, default=None)
     args = parser.parse_args()
     if args.synthetic_scale is not None:
-        with tempfile.TemporaryDirectory(prefix="bench_clv_") as folder:
-            found = synthetic_cost(args.synthetic_scale, args.runs, Path(folder))
+        with work_folder(None) as folder:
+            found = synthetic_cost(args.synthetic_scale, args.runs, folder)
         out = args.out or SYNTHETIC_RESULTS
         out.write_text(json.dumps(found, indent=2) + "\n")
         print(json.dumps(found, indent=2))
         return
-    if not REAL_SAMPLE.is_dir():
-        raise SystemExit(
-            f"{REAL_SAMPLE} is absent: this benchmark reads the real sample"
-        )
-    with tempfile.TemporaryDirectory(prefix="bench_clv_") as folder:
-        scratch = Path(folder)
-        project = make_project(scratch / "project")
-        for csv in REAL_SAMPLE.glob("*.csv"):
-            (project / "data" / "01_raw" / csv.name).write_bytes(csv.read_bytes())
+    raw = real_sample()
+    with work_folder(None) as scratch:
+        project = project_with(raw, scratch / "project")
         kedro_run(project, "data_engineering", "--pipelines=data_engineering")
         orders = load_dataset(project, "primary_orders")
         feature_params = FeatureEngineeringParams()

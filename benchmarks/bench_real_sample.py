@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from common import ROOT, kedro_run, make_project
+from common import REAL_SAMPLE, ROOT, kedro_run, project_with, real_sample, work_folder
 
 from tests.integration.project_data import load_dataset
 
-REAL_SAMPLE = ROOT.parent / "shared" / "olist_real_sample"
 RESULTS = ROOT / "benchmarks" / "results" / "real_sample.json"
 # Files keyed by order (drawn with their orders); the rest are reference tables.
 BY_ORDER = {
@@ -40,14 +37,6 @@ BY_ORDER = {
     "olist_order_payments_dataset.csv": "order_id",
     "olist_order_reviews_dataset.csv": "order_id",
 }
-
-
-def project_with(raw: Path, folder: Path) -> Path:
-    """A project copy whose ``data/01_raw`` holds the CSV files of ``raw``."""
-    project = make_project(folder)
-    for csv in raw.glob("*.csv"):
-        shutil.copy2(csv, project / "data" / "01_raw" / csv.name)
-    return project
 
 
 def stability_figures(rec: dict[str, Any]) -> dict[str, Any]:
@@ -142,11 +131,12 @@ def inside(period: float | None, interval: list[float] | None) -> bool | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--workdir", type=Path, help="keep the project copies here")
     parser.add_argument(
         "--draws",
         type=int,
         nargs="+",
-        default=[0, 1, 2],
+        default=[0, 1, 2, 3, 4],
         help="seeds of the draws of two halves",
     )
     parser.add_argument(
@@ -155,13 +145,9 @@ def main() -> None:
         help="only the draws of two halves (not the whole sample nor its window run)",
     )
     args = parser.parse_args()
-    if not REAL_SAMPLE.is_dir():
-        raise SystemExit(f"{REAL_SAMPLE} is absent: this benchmark needs real data")
-    work = Path(tempfile.mkdtemp(prefix="bench_real_sample_"))
-    try:
+    real_sample()
+    with work_folder(args.workdir) as work:
         result = measure(work, args.draws, whole=not args.halves_only)
-    finally:
-        shutil.rmtree(work)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps([d["agree"] for d in result["halves"]], indent=2))

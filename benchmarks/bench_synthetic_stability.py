@@ -24,13 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from bench_synthetic_vs_real import (
-    REAL_SAMPLE,
     RESULTS,
     THIN_SEED,
     compare_features,
@@ -39,7 +36,14 @@ from bench_synthetic_vs_real import (
     read_raw,
     thin,
 )
-from common import kedro_run, make_project
+from common import (
+    REAL_SAMPLE,
+    kedro_run,
+    make_project,
+    project_with,
+    real_sample,
+    work_folder,
+)
 
 MIN_ARI = 0.9
 KS_MAX = 0.1
@@ -64,9 +68,7 @@ def has_run(project: Path) -> bool:
 
 def prepare(work: Path, reuse: bool) -> dict[str, Path]:
     """The three project copies with their raw data (generated or copied once)."""
-    real = make_project(work / "real")
-    for path in REAL_SAMPLE.glob("*.csv"):
-        shutil.copy2(path, real / "data" / "01_raw" / path.name)
+    real = project_with(REAL_SAMPLE, work / "real")
     full = make_project(work / "synthetic_full")
     if not (reuse and (full / "data" / "01_raw" / "olist_orders_dataset.csv").exists()):
         kedro_run(full, "synthetic", "--pipelines=synthetic")
@@ -137,12 +139,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the project copies here")
     parser.add_argument("--reuse", action="store_true", help="keep finished runs")
     args = parser.parse_args()
-    if not REAL_SAMPLE.is_dir():
-        raise SystemExit(
-            f"{REAL_SAMPLE} is absent: this benchmark needs the real sample"
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.workdir or Path(tmp)
+    real_sample()
+    with work_folder(args.workdir) as work:
         projects = prepare(work, args.reuse)
         seconds, reused = {}, []
         for name, project in projects.items():

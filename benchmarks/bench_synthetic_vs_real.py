@@ -34,17 +34,23 @@ import argparse
 import json
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from common import ROOT, kedro_run, make_project
+from common import (
+    REAL_SAMPLE,
+    ROOT,
+    kedro_run,
+    make_project,
+    project_with,
+    real_sample,
+    work_folder,
+)
 from scipy.stats import ks_2samp
 
 from olist_segmentation.pipelines.feature_engineering.nodes import FEATURE_COLUMNS
 
-REAL_SAMPLE = ROOT.parent / "shared" / "olist_real_sample"
 RESULTS = ROOT / "benchmarks" / "results"
 THIN_SEED = 20181017
 TARGETS = {
@@ -186,9 +192,7 @@ def verdicts(results: dict) -> dict:
 
 def prepare(work: Path, scale: float) -> tuple[Path, Path, dict]:
     """The real and the thinned synthetic project copies, with their raw data."""
-    real = make_project(work / "real")
-    for path in REAL_SAMPLE.glob("*.csv"):
-        shutil.copy2(path, real / "data" / "01_raw" / path.name)
+    real = project_with(REAL_SAMPLE, work / "real")
     full = make_project(work / "synthetic_full")
     timings = {
         "synthetic_generation_s": kedro_run(
@@ -217,12 +221,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the project copies here")
     parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale")
     args = parser.parse_args()
-    if not REAL_SAMPLE.is_dir():
-        raise SystemExit(
-            f"{REAL_SAMPLE} is absent: this benchmark needs the real sample"
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.workdir or Path(tmp)
+    real_sample()
+    with work_folder(args.workdir) as work:
         real, synthetic, results = prepare(work, args.scale)
         for name, project in (("real", real), ("synthetic", synthetic)):
             results["timings"][f"{name}_features_s"] = kedro_run(
