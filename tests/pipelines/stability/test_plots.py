@@ -47,7 +47,16 @@ def test_drift_and_share_plots_draw_every_series():
     )
     drift = plots.plot_feature_drift(snaps, StabilityParams())
     assert {t.name for t in drift.data} == {"monetary", "recency_days"}
-    assert any(shape.y0 == 0.2 for shape in drift.layout.shapes)
+    # the retrain signal's line at the configured PSI threshold
+    assert any(
+        shape.y0 == StabilityParams().monitoring.psi for shape in drift.layout.shapes
+    )
+    assert any(
+        shape.y0 == 0.25
+        for shape in plots.plot_feature_drift(
+            snaps, StabilityParams(monitoring={"psi": 0.25})
+        ).layout.shapes
+    )
     shares = plots.plot_segment_shares(snaps)
     assert [t.name for t in shares.data] == [
         "segment 0",

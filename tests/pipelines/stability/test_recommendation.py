@@ -50,6 +50,7 @@ def table(median, low=None, high=None, step=14, pairs=None):
             "share_shift_max": np.linspace(0, 0.04, n),
             "new_person_share": np.linspace(0, 0.6, n),
             "recent_mix_shift": np.linspace(0, 0.2, n),
+            "recent_mix_shift_chance": np.full(n, 0.05),
             "features_seconds": np.full(n, 0.5),
             "predict_seconds": np.full(n, 0.1),
             "refit_seconds": np.full(n, 1.5),
@@ -157,13 +158,14 @@ def test_costs_rescoring_signals_and_published_curve():
     assert rec["rescoring"]["cost_seconds"] == pytest.approx(0.6)
     assert rec["rescoring"]["cadence_days"] == 7
     assert rec["rescoring"]["moved_share_per_step_median"] == pytest.approx(0.02)
+    # PSI 0, 0.083, 0.167, ...: past the field's warning band (0.1) at 28 days
     psi_signal = rec["monitoring_signals"]["psi_max"]
-    assert psi_signal["first_fired_days"] == 42
+    assert psi_signal["first_fired_days"] == 28
     assert psi_signal["warned_before_ari_drop"] is True
     assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
     assert rec["caveat"] is None
     assert rec["schedule"].endswith(
-        "in the history from T0 psi_max fired at 42 days, recent_mix_shift fired at "
+        "in the history from T0 psi_max fired at 28 days, recent_mix_shift fired at "
         "42 days"
     )
 

@@ -28,6 +28,7 @@ from olist_segmentation.pipelines.modelling.model_ops import (
 )
 
 from .params import StabilityParams
+from .signals import mix_shift, mix_shift_chance
 from .snapshots import ari, assign, psi, shares
 
 logger = logging.getLogger(__name__)
@@ -123,7 +124,9 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
     of each model feature. ``m0_step_churn`` is the share of persons whose M0
     segment changed since the previous snapshot (re-scoring moves them);
     ``recent_mix_shift`` the total variation distance between the M0 mix of the
-    persons who joined since the previous snapshot and that of T0's joiners.
+    persons who joined since the previous snapshot and that of T0's joiners, and
+    ``recent_mix_shift_chance`` what two groups of those sizes drawn from one mix
+    give by chance (:mod:`.signals`).
     """
     t0 = pd.Timestamp(plan["t0"])
     reference_features = snapshot_features[plan["t0"]]
@@ -135,8 +138,10 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
         int(s) for s in assign(segmentation_model, reference_features).unique()
     )
     reference_shares = shares(reference_m0, m0_segments, "share_m0_")
-    t0_joiners = _joiner_baseline(orders, reference_m0, t0, params.step_days)
-    joiner_shares = shares(reference_m0.loc[t0_joiners], m0_segments, "share_m0_")
+    t0_joiners = reference_m0.loc[
+        _joiner_baseline(orders, reference_m0, t0, params.step_days)
+    ]
+    chance = params.monitoring.recent_mix_chance_quantile
     cohort = reference_m0.index
     previous = reference_m0
     rows = []
@@ -155,7 +160,6 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
         shares_m0 = shares(m0, m0_segments, "share_m0_")
         both = previous.index.intersection(m0.index)
         recent = m0[~m0.index.isin(previous.index)]
-        recent_shares = shares(recent, m0_segments, "share_m0_")
         row = {
             "snapshot": k,
             "date": pd.Timestamp(date),
@@ -181,12 +185,8 @@ def evaluate_snapshots(  # noqa: PLR0913 (the tables, fits, model and settings)
             "predict_seconds": curves["labels"][date]["m0_seconds"],
             "refit_seconds": fits[date]["refit_seconds"],
             "n_recent": len(recent),
-            "recent_mix_shift": (
-                0.5
-                * sum(abs(recent_shares[c] - joiner_shares[c]) for c in joiner_shares)
-                if len(recent) and len(t0_joiners)
-                else float("nan")
-            ),
+            "recent_mix_shift": mix_shift(recent, t0_joiners),
+            "recent_mix_shift_chance": mix_shift_chance(recent, t0_joiners, chance),
         }
         drift = {
             f"psi_{f}": psi(reference_features[f], features[f], params.psi_bins)

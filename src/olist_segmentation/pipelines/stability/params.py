@@ -19,10 +19,11 @@ class MonitoringThresholds(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    psi: float = Field(0.2, gt=0)
+    psi: float = Field(0.1, gt=0)
     share_shift: float = Field(0.05, gt=0, le=1)
     new_person_share: float = Field(0.5, gt=0, le=1)
     recent_mix_shift: float = Field(0.075, gt=0, le=1)
+    recent_mix_chance_quantile: float = Field(0.95, gt=0, lt=1)
 
 
 class PublishedCurve(BaseModel):

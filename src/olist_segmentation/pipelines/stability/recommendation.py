@@ -23,18 +23,10 @@ import pandas as pd
 
 from .params import StabilityParams
 from .periods import headline, interval_weeks, lower_median, origin_periods
+from .signals import monitoring_signals, triggers
 from .snapshots import window_label
 
 logger = logging.getLogger(__name__)
-
-
-def _first_firing(snapshots: pd.DataFrame, column: str, threshold: float) -> dict:
-    fired = snapshots[snapshots[column] > threshold]
-    return {
-        "threshold": threshold,
-        "first_fired_days": int(fired["horizon_days"].iloc[0]) if len(fired) else None,
-        "max_observed": float(snapshots[column].max()),
-    }
 
 
 def _schedule(
@@ -162,20 +154,7 @@ def recommend_maintenance(
         [],
     )
     first_below = origins[0]["first_below_threshold_days"]
-    signals = {
-        name: _first_firing(later, name, getattr(p.monitoring, threshold))
-        for name, threshold in (
-            ("psi_max", "psi"),
-            ("share_shift_max", "share_shift"),
-            ("new_person_share", "new_person_share"),
-            ("recent_mix_shift", "recent_mix_shift"),
-        )
-    }
-    for signal in signals.values():
-        fired = signal["first_fired_days"]
-        signal["warned_before_ari_drop"] = (
-            None if first_below is None or fired is None else fired <= first_below
-        )
+    signals = monitoring_signals(later, p, first_below)
     excluded = [o for o in origins if o["unstable"]]
     caveat = None
     if unstable:
@@ -266,19 +245,7 @@ def recommend_maintenance(
             "day, so segment membership moves without retraining",
         },
         "monitoring_signals": signals,
-        "early_retrain_triggers": [
-            f"max PSI of any model feature against T0 above {p.monitoring.psi}",
-            f"share of any segment (frozen model) moved by more than "
-            f"{p.monitoring.share_shift:.0%} points since training",
-            f"persons new since training above {p.monitoring.new_person_share:.0%} "
-            "of the base",
-            "the segment mix of the customers who joined in the last "
-            f"{p.step_days} days differs from the mix of the joiners just before "
-            f"training by more than "
-            f"{p.monitoring.recent_mix_shift:g} (total variation distance)",
-            "intrinsic instability: a retrain whose seeds disagree (ARI below "
-            f"{intrinsic_stability['threshold']})",
-        ],
+        "early_retrain_triggers": triggers(p, intrinsic_stability["threshold"]),
         "retrain_cost": {
             "median_seconds": float(retrain.median()),
             "max_seconds": float(retrain.max()),
