@@ -155,6 +155,18 @@ def test_maintenance_separates_rescoring_from_retraining(report_inputs):
     assert "at or above the 0.9" in m["intrinsic"]
 
 
+def test_a_model_sensitive_to_resamples_gets_its_period_and_says_so(report_inputs):
+    rec = report_inputs["maintenance_recommendation"]
+    intrinsic = {**rec["intrinsic_stability"], "bootstrap_ari_median": 0.868}
+    m = content_of(with_recommendation(report_inputs, intrinsic_stability=intrinsic))[
+        "maintenance"
+    ]
+    assert m["recommended"]
+    assert "and refitted on resamples of the customers at 0.868" in m["intrinsic"]
+    assert "at or above the 0.9 a reliable period needs" not in m["intrinsic"]
+    assert "would give partly other segments" in m["intrinsic"]
+
+
 def test_unstable_model_gets_no_period_and_the_reason(report_inputs):
     rec = report_inputs["maintenance_recommendation"]
     intrinsic = {

@@ -221,3 +221,25 @@ def test_intrinsic_stability_flags_an_unstable_model(evaluated):
     assert unstable["unstable"]
     assert unstable["seed_ari_median"] < 0.9
     assert unstable["reason"].startswith("seed_ari_median")
+
+
+def test_disagreeing_resamples_flag_the_date_without_leaving_it_out(evaluated):
+    f0, params = evaluated["f0"], evaluated["params"]
+    frozen = snapshots.refit(make_model(features=("monetary",)), f0)
+    # the seed refits are the frozen model's own optimum; each "resample" splits the
+    # persons elsewhere (another number of segments): what a small sample's
+    # bootstrap replicates do
+    fit = {
+        "model": frozen,
+        "seed_models": [snapshots.refit(frozen, f0) for _ in range(2)],
+        "replicates": {
+            k: snapshots.refit(make_model(features=("monetary",), n_clusters=k), f0)
+            for k in (4, 5)
+        },
+    }
+    found = nodes.intrinsic_at(f0, fit, params)
+    assert found["seed_ari_median"] == pytest.approx(1.0)
+    assert found["bootstrap_ari_median"] < 0.9
+    assert not found["unstable"]
+    assert found["resample_sensitive"]
+    assert found["reason"].startswith("stable against its own seeds; bootstrap")

@@ -58,15 +58,16 @@ def table(median, low=None, high=None, step=14, pairs=None):
     )
 
 
-def origin(t0: str, median, *, unstable=False, step=14) -> pd.DataFrame:
-    """One later reference date's rows in ``stability_origins``."""
+def origin(t0: str, median, *, unstable=False, step=14, bootstrap=None) -> pd.DataFrame:
+    """One later reference date's rows in ``stability_origins`` (an unstable one's
+    seeds disagree)."""
     curve = table(median, step=step).iloc[1:]
     return curve.assign(
         origin=pd.Timestamp(t0),
         date=pd.Timestamp(t0) + pd.to_timedelta(curve["horizon_days"], unit="D"),
         n_persons_origin=1200,
-        seed_ari_median=0.99,
-        bootstrap_ari_median=0.85 if unstable else 0.95,
+        seed_ari_median=0.85 if unstable else 0.99,
+        bootstrap_ari_median=bootstrap or (0.85 if unstable else 0.95),
         unstable=unstable,
     )
 
@@ -234,6 +235,32 @@ def test_an_unstable_reference_date_is_left_out_and_named():
     assert rec["retrain_period_weeks"] == 10
     assert rec["retrain_period_interval_weeks"] == [10, 10]
     assert "2017-09-01 (450 persons, 0.990 / 0.840)" in rec["caveat"]
+
+
+def test_a_date_whose_seeds_agree_is_read_whatever_its_bootstrap_median():
+    # seeds 0.99, bootstrap resamples 0.86: another sample of this size would give
+    # partly other segments, which the pairs (each another sample) carry into the
+    # interval; the date is read, and named
+    resampled = origin(
+        "2017-10-27", [1.0, 0.95, 0.92, 0.9, 0.87, 0.86, 0.7, 0.6, 0.5], bootstrap=0.86
+    )
+    rec = recommend_maintenance(
+        table([1.0, 0.9, 0.85, 0.6, 0.5]), INTRINSIC, resampled, CURVES, PARAMS
+    )
+    assert [o["unstable"] for o in rec["origins"]] == [False, False]
+    assert [o["resample_sensitive"] for o in rec["origins"]] == [False, True]
+    assert [o["period_weeks"] for o in rec["origins"]] == [4, 10]
+    # the lower median of 4 and 10 weeks
+    assert rec["retrain_period_weeks"] == 4
+    assert rec["caveat"].startswith("Read although another sample")
+    assert "2017-10-27 (1200 persons, 0.990 / 0.860)" in rec["caveat"]
+    assert "left out" not in rec["caveat"]
+    # the bootstrap median exactly at the threshold: not named
+    at = origin("2017-10-27", [1.0, 0.9, 0.7, 0.6], bootstrap=0.9)
+    rec = recommend_maintenance(
+        table([1.0, 0.9, 0.7, 0.6]), INTRINSIC, at, CURVES, PARAMS
+    )
+    assert rec["caveat"] is None
 
 
 def test_censored_and_immediate_drop():

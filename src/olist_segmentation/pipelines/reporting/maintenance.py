@@ -81,11 +81,17 @@ def _intrinsic_sentence(intrinsic: dict[str, Any]) -> str:
     )
     if bootstrap is not None:
         text += f", and refitted on resamples of the customers at {bootstrap:.3f}"
-    verdict = (
-        f"below the {intrinsic['threshold']} a reliable period needs"
-        if intrinsic["unstable"]
-        else f"at or above the {intrinsic['threshold']} a reliable period needs"
-    )
+    threshold = intrinsic["threshold"]
+    if intrinsic["unstable"]:
+        verdict = f"below the {threshold} a reliable period needs"
+    elif bootstrap is not None and bootstrap < threshold:
+        verdict = (
+            f"the seeds reach the {threshold} a reliable period needs, the resamples "
+            "do not: another sample of as many customers would give partly other "
+            "segments, which the interval carries"
+        )
+    else:
+        verdict = f"at or above the {threshold} a reliable period needs"
     return f"{text}: {verdict}."
 
 

@@ -5,7 +5,9 @@ A curve's period is read from the median ARI over the refit and its bootstrap pa
 not from one refit: it ends at the first horizon from which the median stays below
 the threshold for ``sustain_snapshots`` snapshots in a row (one low snapshot is a fit
 landing elsewhere; several in a row are the customers changing). Every reference
-date (origin, :mod:`.origins`) whose model is intrinsically stable gives one curve:
+date (origin, :mod:`.origins`) whose model agrees with its own seed refits gives
+one curve (a bootstrap median under the threshold does not leave a date out: its
+spread is in the interval; :func:`.nodes.intrinsic_at`):
 the contract's period is the median of their periods (the lower one of the middle
 two). Its interval is a percentile bootstrap of that statistic: bootstrap pair b is
 another sample of the same business followed from every reference date, so the same
@@ -74,6 +76,9 @@ def _origin(
         "seed_ari_median": float(intrinsic["seed_ari_median"]),
         "bootstrap_ari_median": float(intrinsic["bootstrap_ari_median"]),
         "unstable": bool(intrinsic["unstable"]),
+        "resample_sensitive": bool(
+            intrinsic["bootstrap_ari_median"] < params.intrinsic_ari_threshold
+        ),
         "period_days": period,
         "period_weeks": round(period / 7, 1),
         "replicate_period_days": replicates,
@@ -102,6 +107,35 @@ def _origins(
         }
         found.append(_origin(str(origin)[:10], curve, intrinsic, params))
     return found
+
+
+def _caveat(origins: list[dict[str, Any]], threshold: float) -> str | None:
+    """The reference dates left out (seeds disagree), and those read although
+    another sample of their size would give partly other segments."""
+
+    def dates(found: list[dict[str, Any]]) -> str:
+        return ", ".join(
+            f"{o['t0']} ({o['n_persons']} persons, {o['seed_ari_median']:.3f} / "
+            f"{o['bootstrap_ari_median']:.3f})"
+            for o in found
+        )
+
+    parts = []
+    left_out = [o for o in origins if o["unstable"]]
+    if left_out:
+        parts.append(
+            "Reference dates left out, the model's settings landing in other optima "
+            f"when refitted with other seeds (median ARI over seeds below {threshold}; "
+            "seeds / bootstrap resamples): " + dates(left_out)
+        )
+    sensitive = [o for o in origins if o["resample_sensitive"] and not o["unstable"]]
+    if sensitive:
+        parts.append(
+            "Read although another sample of as many customers would give partly "
+            f"other segments (median ARI over bootstrap resamples below {threshold}; "
+            "the interval carries that spread): " + dates(sensitive)
+        )
+    return ". ".join(parts) or None
 
 
 def _contract(
@@ -155,13 +189,11 @@ def recommend_maintenance(
     )
     first_below = origins[0]["first_below_threshold_days"]
     signals = monitoring_signals(later, p, first_below)
-    excluded = [o for o in origins if o["unstable"]]
-    caveat = None
     if unstable:
         caveat = (
             "No retraining period is recommended: at every reference date the "
-            "model's settings are unstable against their own seeds and bootstrap "
-            f"resamples ({intrinsic_stability['reason']} at T0), so part of any ARI "
+            "model's settings are unstable against their own seeds "
+            f"({intrinsic_stability['reason']} at T0), so part of any ARI "
             "drop is a refit landing in another optimum, not the customers changing. "
             "Choose a specification whose intrinsic stability reaches "
             f"{intrinsic_stability['threshold']} first."
@@ -170,17 +202,7 @@ def recommend_maintenance(
         logger.warning(caveat)
     else:
         schedule = _schedule(period, censored, interval, origins, p)
-        if excluded:
-            caveat = (
-                "Reference dates left out, the model's settings being unstable on the "
-                "customers known then (median ARI over seeds / bootstrap resamples "
-                f"below {intrinsic_stability['threshold']}): "
-                + ", ".join(
-                    f"{o['t0']} ({o['n_persons']} persons, "
-                    f"{o['seed_ari_median']:.3f} / {o['bootstrap_ari_median']:.3f})"
-                    for o in excluded
-                )
-            )
+        caveat = _caveat(origins, p.intrinsic_ari_threshold)
         horizon_end = first_below if first_below is not None else period
         early = sorted(
             (s["first_fired_days"], name)
