@@ -138,7 +138,7 @@ def _caveat(origins: list[dict[str, Any]], threshold: float) -> str | None:
     return ". ".join(parts) or None
 
 
-def _contract(
+def contract_over(
     origins: list[dict[str, Any]], params: StabilityParams
 ) -> tuple[int, list[float], bool, list[int]] | None:
     """``(period days, interval weeks, censored, period of each bootstrap pair)``
@@ -179,7 +179,7 @@ def recommend_maintenance(
     )
     t0 = str(stability_snapshots["date"].min())[:10]
     origins = _origins(t0, later, intrinsic_stability, stability_origins, p)
-    contract = _contract(origins, p)
+    contract = contract_over(origins, p)
     unstable = contract is None
     period, interval, censored, replicate_periods = contract or (
         0,
