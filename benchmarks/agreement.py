@@ -97,3 +97,29 @@ def by_size(runs: list[dict], rule: str) -> list[dict]:
             }
         )
     return out
+
+
+def evidence(rows: list[dict]) -> list[dict[str, Any]]:
+    """``stability.sample_size.by_size``: the sizes with disjoint pairs, in the
+    parameters' form (``parameters_stability.yml`` holds a copy, checked by
+    ``tests/pipelines/stability/test_sample_size.py``)."""
+    found = []
+    for row in rows:
+        if not row["disjoint_pairs"]:
+            continue
+        periods = [p for p in row["periods_weeks"] if p is not None]
+        what = (
+            f"{'halves' if row['size'] == 0.5 else 'quarters'} of the real sample"
+            if row["data"] == "real"
+            else f"synthetic default thinned to {row['size']:g}x the real sample"
+        )
+        found.append(
+            {
+                "data": what,
+                "persons_t0": round(row["persons_t0_median"]),
+                "pairs": row["disjoint_pairs"],
+                "agreed": row["agree_both_ways"],
+                "periods_weeks": [min(periods), max(periods)],
+            }
+        )
+    return found

@@ -23,10 +23,13 @@ in-memory catalog, the project's ``parameters_stability.yml`` with
   orders per multiple (fewer when the data has not enough).
 
 Per run: the persons, seed / bootstrap medians, period, interval and every pair's
-period of each reference date, and the contract (period, interval, its width).
-Per size: the widths, how many reference dates pass the intrinsic-stability gate,
-and for every two disjoint samples of that size whether each one's period lies
-inside the other's interval. Writes ``benchmarks/results/sample_size.json``.
+period of each reference date; the contract each rule reads from them
+(``agreement.py``: the pipeline's, and the one before it). Per size and rule: the
+widths, how many reference dates are read, and for every two disjoint samples of
+that size whether each one's period lies inside the other's interval. Writes
+``benchmarks/results/sample_size.json``; its ``sample_size_parameter`` is what
+``stability.sample_size.by_size`` (``parameters_stability.yml``) must hold.
+``--reuse`` keeps the runs already made in ``--workdir`` (``sample_size_runs.pkl``).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from agreement import RULES, by_size, contract
+from agreement import RULES, by_size, contract, evidence
 from bench_synthetic_stability import ORIGIN_KEYS as SUMMARY_KEYS
 from bench_synthetic_vs_real import THIN_SEED, read_raw
 from common import (
@@ -266,6 +269,7 @@ def main() -> None:
             for r, k in RULES.items()
         },
         "by_size": {rule: by_size(runs, rule) for rule in RULES},
+        "sample_size_parameter": evidence(by_size(runs, "seeds")),
         "runs": runs,
     }
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")

@@ -10,8 +10,10 @@ from typing import Any
 
 def retraining_contract(rec: dict[str, Any]) -> dict[str, Any]:
     """The headline, the period and its interval (weeks; ``None`` when no period is
-    recommended), whether it is censored, the monitoring signals and the triggers
-    for an early retrain."""
+    recommended), whether it is censored, what disjoint samples of as many customers
+    gave (``sample_size``: the measured figures the headline's note is read from,
+    ``stability.sample_size``), the monitoring signals and the triggers for an early
+    retrain."""
     unstable = rec.get("intrinsic_stability", {}).get("unstable", False)
     recommended = bool(rec.get("recommended", not unstable)) and (
         rec.get("retrain_period_weeks") is not None
@@ -24,6 +26,7 @@ def retraining_contract(rec: dict[str, Any]) -> dict[str, Any]:
             rec.get("retrain_period_interval_weeks") if recommended else None
         ),
         "censored": bool(rec.get("censored")),
+        "sample_size": rec.get("sample_size") if recommended else None,
         "signals": [
             {
                 "name": name,

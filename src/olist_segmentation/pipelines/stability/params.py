@@ -35,6 +35,39 @@ class PublishedCurve(BaseModel):
     ari_by_horizon: dict[int, float]
 
 
+class MeasuredAgreement(BaseModel):
+    """Disjoint samples of one size, and how often their periods agreed
+    (``benchmarks/bench_sample_size.py``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data: str = Field(min_length=1)
+    persons_t0: int = Field(ge=1)
+    pairs: int = Field(ge=1)
+    agreed: int = Field(ge=0)
+    periods_weeks: tuple[float, float]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MeasuredAgreement:
+        if self.agreed > self.pairs or self.periods_weeks[0] > self.periods_weeks[1]:
+            raise ValueError(
+                "stability.sample_size.by_size: agreed must be at most pairs and "
+                f"periods_weeks ordered, got {self.agreed} of {self.pairs}, "
+                f"{list(self.periods_weeks)}"
+            )
+        return self
+
+
+class SampleSizeEvidence(BaseModel):
+    """The measured agreement of disjoint samples by their persons at T0, and where
+    it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(min_length=1)
+    by_size: tuple[MeasuredAgreement, ...] = Field(min_length=1)
+
+
 class StabilityParams(BaseModel):
     """Reference date, step, window, ARI threshold and the resampling budget."""
 
@@ -60,6 +93,7 @@ class StabilityParams(BaseModel):
     rescoring_cadence_days: int = Field(7, ge=1)
     monitoring: MonitoringThresholds = MonitoringThresholds()
     published: PublishedCurve | None = None
+    sample_size: SampleSizeEvidence | None = None
 
     @model_validator(mode="after")
     def _ordered_band(self) -> StabilityParams:

@@ -74,19 +74,26 @@ def headline(
     interval: list[float] | None,
     censored: bool,
     step_days: int,
+    note: str | None = None,
 ) -> str:
     """The contract in one sentence, as the report, the API and the app say it
-    (``period_weeks`` ``None``: no period is recommended)."""
+    (``period_weeks`` ``None``: no period is recommended), with ``note`` (what
+    another sample of as many customers gave: :mod:`.sample_size`) in its
+    parentheses."""
     if period_weeks is None:
         return "No retraining period is recommended"
+    details = []
     if period_weeks == 0:
-        return f"Retrain at every step of {step_days} days"
-    if censored:
-        return (
+        text = f"Retrain at every step of {step_days} days"
+    elif censored:
+        text = (
             f"Retrain every {period_weeks:g} weeks, or less often: the agreement never "
             f"fell below the threshold in the {period_weeks:g} weeks observed"
         )
-    text = f"Retrain every {period_weeks:g} weeks"
-    if interval and interval[0] != interval[1]:
-        text += f" (likely between {interval[0]:g} and {interval[1]:g} weeks)"
-    return text
+    else:
+        text = f"Retrain every {period_weeks:g} weeks"
+        if interval and interval[0] != interval[1]:
+            details.append(f"likely between {interval[0]:g} and {interval[1]:g} weeks")
+    if note:
+        details.append(note)
+    return text + (f" ({'; '.join(details)})" if details else "")

@@ -84,7 +84,7 @@ def plot_ari_over_time(
             x=rec["retrain_period_weeks"],
             line_dash="dot",
             line_color="green",
-            annotation_text=rec["headline"],
+            annotation_text=f"retrain every {rec['retrain_period_weeks']:g} weeks",
         )
     fig.update_layout(
         title=f"How fast segments go stale: ARI of the model frozen at {rec['t0']} "

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .params import StabilityParams
 from .periods import headline, interval_weeks, lower_median, origin_periods
+from .sample_size import sample_size_note
 from .signals import monitoring_signals, triggers
 from .snapshots import window_label
 
@@ -189,6 +190,7 @@ def recommend_maintenance(
     )
     first_below = origins[0]["first_below_threshold_days"]
     signals = monitoring_signals(later, p, first_below)
+    precision = sample_size_note(origins[0]["n_persons"], p.sample_size)
     if unstable:
         caveat = (
             "No retraining period is recommended: at every reference date the "
@@ -237,7 +239,9 @@ def recommend_maintenance(
             None if unstable else interval,
             censored,
             p.step_days,
+            None if precision is None else precision["clause"],
         ),
+        "sample_size": precision,
         "schedule": schedule,
         "caveat": caveat,
         "ari_by_horizon": _by_horizon(banded, banded["ari_median"].round(4)),
