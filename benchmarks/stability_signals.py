@@ -1,14 +1,15 @@
 """The monitoring signals date by date beside the ARI, from one stability run.
 
-    .venv/bin/python benchmarks/stability_signals.py PROJECT --label real_sample
+    .venv/bin/python benchmarks/stability_signals.py PROJECT[@VERSION] --label real_sample
 
-``PROJECT`` holds ``data/08_reporting`` written by ``kedro run`` (the newest
-version is read). For every snapshot after T0: the median ARI (frozen T0 model
-against the refits; the single refit where the median is no longer measured), each
-signal's value, whether it is above its threshold, and whether the ARI is below
-``ari_threshold``; then, per signal, the first date it fired against the first date
-of the sustained drop. Writes ``benchmarks/results/stability_signals.json`` (merged
-under ``--label``) and prints the table as Markdown (docs/stability.md).
+``PROJECT`` holds ``data/08_reporting`` written by ``kedro run`` (``VERSION``, or the
+newest version, is read). For every snapshot after T0: the median ARI (frozen T0
+model against the refits; the single refit where the median is no longer measured),
+each signal's value, whether it fired there (above its threshold and, for the
+joiners' mix, above its chance level: ``stability.signals``), and whether the ARI is
+below ``ari_threshold``; then, per signal, the first date it fired against the first
+date of the sustained drop. Writes ``benchmarks/results/stability_signals.json``
+(merged under ``--label``) and prints the table as Markdown (docs/stability.md).
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from pathlib import Path
 import pandas as pd
 from compare_stability_outputs import version_of
 
-SIGNALS = ("psi_max", "share_shift_max", "new_person_share", "recent_mix_shift")
+from olist_segmentation.pipelines.stability.signals import CHANCE, SIGNALS
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("project", type=Path)
+    parser.add_argument("project", help="PROJECT or PROJECT@VERSION")
     parser.add_argument("--label", required=True)
     parser.add_argument(
         "--out",
@@ -33,12 +34,16 @@ def main() -> None:
         default=Path(__file__).parent / "results" / "stability_signals.json",
     )
     args = parser.parse_args()
-    reporting = args.project / "data" / "08_reporting"
+    project, _, version = args.project.partition("@")
+    reporting = Path(project) / "data" / "08_reporting"
     snaps = pd.read_csv(
-        version_of(reporting / "stability_snapshots.csv", None), parse_dates=["date"]
+        version_of(reporting / "stability_snapshots.csv", version or None),
+        parse_dates=["date"],
     )
     rec = json.loads(
-        version_of(reporting / "maintenance_recommendation.json", None).read_text()
+        version_of(
+            reporting / "maintenance_recommendation.json", version or None
+        ).read_text()
     )
     later = snaps[snaps["horizon_days"] > 0].reset_index(drop=True)
     ari = later["ari_median"].fillna(later["ari_cohort"])
@@ -51,14 +56,18 @@ def main() -> None:
             "ari_is": "median" if pd.notna(row["ari_median"]) else "single refit",
             "ari_below": bool(ari[k] < rec["ari_threshold"]),
         }
-        for column in SIGNALS:
+        for column, _ in SIGNALS:
             threshold = rec["monitoring_signals"][column]["threshold"]
             entry[column] = round(float(row[column]), 3)
-            entry[f"{column}_fired"] = bool(row[column] > threshold)
+            fired = row[column] > threshold
+            if column in CHANCE:
+                entry[CHANCE[column]] = round(float(row[CHANCE[column]]), 3)
+                fired &= row[column] > row[CHANCE[column]]
+            entry[f"{column}_fired"] = bool(fired)
         rows.append(entry)
     first_below = rec["first_below_threshold_days"]
     result = {
-        "project": str(args.project),
+        "project": args.project,
         "t0": rec["t0"],
         "ari_threshold": rec["ari_threshold"],
         "first_below_threshold_days": first_below,
@@ -68,7 +77,8 @@ def main() -> None:
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     results[args.label] = result
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    header = ["date", "weeks", "ARI", *SIGNALS]
+    columns = [column for column, _ in SIGNALS]
+    header = ["date", "weeks", "ARI", *columns, "chance of the mix"]
     print("| " + " | ".join(header) + " |")
     print("| " + " | ".join(["---"] * len(header)) + " |")
     for r in rows:
@@ -78,8 +88,9 @@ def main() -> None:
             f"{r['ari']:.3f}" + (" **<**" if r["ari_below"] else ""),
         ]
         cells += [
-            f"{r[c]:.3f}" + (" **fired**" if r[f"{c}_fired"] else "") for c in SIGNALS
+            f"{r[c]:.3f}" + (" **fired**" if r[f"{c}_fired"] else "") for c in columns
         ]
+        cells.append(f"{r[CHANCE['recent_mix_shift']]:.3f}")
         print("| " + " | ".join(cells) + " |")
     for column, signal in rec["monitoring_signals"].items():
         print(column, signal)
