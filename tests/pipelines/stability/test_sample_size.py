@@ -92,17 +92,15 @@ def test_the_headline_carries_the_note_in_its_parentheses():
     )
 
 
+def contract_with(params: StabilityParams) -> dict:
+    """The recommendation of the published decay, 900 persons at T0."""
+    curve = table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57])
+    return recommend_maintenance(curve, INTRINSIC, NO_ORIGINS, CURVES, params)
+
+
 def test_the_contract_says_it_with_the_figures_it_comes_from():
-    params = StabilityParams(step_days=14, sample_size=MEASURED)
-    rec = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]),
-        INTRINSIC,
-        NO_ORIGINS,
-        CURVES,
-        params,
-    )
-    # INTRINSIC: 900 persons at T0
-    assert rec["sample_size"]["persons_t0"] == 900
+    rec = contract_with(StabilityParams(step_days=14, sample_size=MEASURED))
+    assert rec["sample_size"]["persons_t0"] == INTRINSIC["n_persons"] == 900
     assert rec["headline"].startswith(
         "Retrain every 6 weeks (likely between 4 and 6 weeks; disjoint samples of "
         "about 950 customers"
@@ -110,12 +108,6 @@ def test_the_contract_says_it_with_the_figures_it_comes_from():
     contract = retraining_contract(rec)
     assert contract["headline"] == rec["headline"]
     assert contract["sample_size"]["nearest"]["agreed"] == 20
-    plain = recommend_maintenance(
-        table([1.0, 0.93, 0.88, 0.80, 0.73, 0.63, 0.57]),
-        INTRINSIC,
-        NO_ORIGINS,
-        CURVES,
-        StabilityParams(step_days=14),
-    )
+    plain = contract_with(StabilityParams(step_days=14))
     assert plain["sample_size"] is None
     assert plain["headline"] == "Retrain every 6 weeks (likely between 4 and 6 weeks)"
