@@ -17,6 +17,11 @@ from typing import Any
 from .params import MeasuredAgreement, SampleSizeEvidence
 
 
+def _about(persons: int) -> str:
+    """Two significant figures: the measured sizes are medians of a few samples."""
+    return f"{round(persons, 1 - int(math.log10(persons))):,}"
+
+
 def _nearest(rows: list[MeasuredAgreement], persons: int) -> MeasuredAgreement:
     return min(rows, key=lambda r: abs(math.log(r.persons_t0 / persons)))
 
@@ -43,14 +48,14 @@ def sample_size_note(
     low, high = nearest.periods_weeks
     gave = f"{low:g} weeks each" if low == high else f"{low:g}-{high:g} weeks"
     clause = (
-        f"disjoint samples of about {nearest.persons_t0:,} customers at the first "
-        f"reference date ({nearest.data}) gave {gave}, each inside the other's "
-        f"interval in {nearest.agreed} of {nearest.pairs} pairs"
+        f"disjoint samples of about {_about(nearest.persons_t0)} customers at the "
+        f"first reference date gave {gave}, each inside the other's interval in "
+        f"{nearest.agreed} of {nearest.pairs} pairs"
     )
     if firm is None:
         clause += "; no size measured agreed in every pair"
     elif firm.persons_t0 > nearest.persons_t0:
-        clause += f"; from about {firm.persons_t0:,}, in every pair"
+        clause += f"; from about {_about(firm.persons_t0)}, in every pair"
     return {
         "persons_t0": persons_t0,
         "nearest": nearest.model_dump(),
