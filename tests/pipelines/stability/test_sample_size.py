@@ -73,8 +73,9 @@ def test_the_nearest_size_and_the_size_from_which_every_pair_agreed():
     assert note["nearest"]["data"] == "synthetic 1x"
     # at the size that agreed, no "from"; one period for every sample
     big = sample_size_note(5000, params)
-    assert big["clause"].endswith(
-        "gave 8 weeks each, each inside the other's interval in 10 of 10 pairs"
+    assert big["clause"] == (
+        "disjoint samples of about 3,800 customers at the first reference date all "
+        "gave 8 weeks, each inside the other's interval in 10 of 10 pairs"
     )
     # no size agreed in every pair
     none = StabilityParams(

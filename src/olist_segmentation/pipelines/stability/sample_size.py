@@ -46,10 +46,10 @@ def sample_size_note(
     rows = sorted(evidence.by_size, key=lambda r: r.persons_t0)
     nearest, firm = _nearest(rows, persons_t0), _agreeing_from(rows)
     low, high = nearest.periods_weeks
-    gave = f"{low:g} weeks each" if low == high else f"{low:g}-{high:g} weeks"
+    gave = f"all gave {low:g} weeks" if low == high else f"gave {low:g}-{high:g} weeks"
     clause = (
         f"disjoint samples of about {_about(nearest.persons_t0)} customers at the "
-        f"first reference date gave {gave}, each inside the other's interval in "
+        f"first reference date {gave}, each inside the other's interval in "
         f"{nearest.agreed} of {nearest.pairs} pairs"
     )
     if firm is None:
