@@ -19,15 +19,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from common import ROOT  # noqa: F401 (puts the project root on sys.path)
 
-TABLES = (
-    "zip_locations",
-    "id_map",
-    "primary_orders",
-    "primary_order_items",
-    "primary_persons",
-    "primary_reviews",
-)
+from tests.pipelines.data_engineering.conftest import PERSISTED as TABLES
+
 REPORT = "data_quality_report.json"
 
 
