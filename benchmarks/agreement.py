@@ -15,27 +15,52 @@ from typing import Any
 
 from bench_real_sample import inside
 
+from olist_segmentation.pipelines.stability.nodes import gate
 from olist_segmentation.pipelines.stability.params import StabilityParams
 from olist_segmentation.pipelines.stability.recommendation import contract_over
 
-#: Which medians leave a reference date out when below ``intrinsic_ari_threshold``:
-#: the pipeline's rule, and the rule before it (both medians), read from the same
-#: measurements.
+#: Which reference dates a contract is read from: the pipeline's rule
+#: (``stability.nodes.gate``), the rule before issue 15 and the seeds alone, each as
+#: the threshold (a ``StabilityParams`` field) below which a median leaves a date out.
 RULES = {
-    "seeds": ("seed_ari_median",),
-    "seeds_and_bootstrap": ("seed_ari_median", "bootstrap_ari_median"),
+    "pipeline": {
+        "seed_ari_median": "intrinsic_ari_threshold",
+        "bootstrap_ari_median": "ari_threshold",
+    },
+    "before": {
+        "seed_ari_median": "intrinsic_ari_threshold",
+        "bootstrap_ari_median": "intrinsic_ari_threshold",
+    },
+    "seeds_only": {"seed_ari_median": "intrinsic_ari_threshold"},
 }
+
+
+def left_out(origin: dict, rule: str, params: StabilityParams) -> bool:
+    if rule == "pipeline":
+        return gate(origin["seed_ari_median"], origin["bootstrap_ari_median"], params)[
+            "unstable"
+        ]
+    return any(
+        origin[median] < getattr(params, threshold)
+        for median, threshold in RULES[rule].items()
+    )
+
+
+def describe(rule: str, params: StabilityParams) -> str:
+    return "a date is left out when " + " or ".join(
+        f"{median} < {getattr(params, threshold)}"
+        for median, threshold in RULES[rule].items()
+    )
 
 
 def contract(run: dict, rule: str, params: StabilityParams) -> dict[str, Any]:
     """The contract ``rule`` reads from a run's reference dates
     (``recommendation.contract_over``)."""
-    threshold = params.intrinsic_ari_threshold
     origins = [
         o
         | {
             "period_days": round(o["period_weeks"] * 7),
-            "unstable": any(o[k] < threshold for k in RULES[rule]),
+            "unstable": left_out(o, rule, params),
         }
         for o in run["origins"]
     ]

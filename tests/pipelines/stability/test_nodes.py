@@ -223,12 +223,12 @@ def test_intrinsic_stability_flags_an_unstable_model(evaluated):
     assert unstable["reason"].startswith("seed_ari_median")
 
 
-def test_disagreeing_resamples_flag_the_date_without_leaving_it_out(evaluated):
+def test_resamples_far_from_the_frozen_model_leave_the_date_out(evaluated):
     f0, params = evaluated["f0"], evaluated["params"]
     frozen = snapshots.refit(make_model(features=("monetary",)), f0)
     # the seed refits are the frozen model's own optimum; each "resample" splits the
-    # persons elsewhere (another number of segments): what a small sample's
-    # bootstrap replicates do
+    # persons elsewhere (another number of segments): what a tiny sample's bootstrap
+    # replicates do
     fit = {
         "model": frozen,
         "seed_models": [snapshots.refit(frozen, f0) for _ in range(2)],
@@ -239,7 +239,28 @@ def test_disagreeing_resamples_flag_the_date_without_leaving_it_out(evaluated):
     }
     found = nodes.intrinsic_at(f0, fit, params)
     assert found["seed_ari_median"] == pytest.approx(1.0)
-    assert found["bootstrap_ari_median"] < 0.9
-    assert not found["unstable"]
-    assert found["resample_sensitive"]
-    assert found["reason"].startswith("stable against its own seeds; bootstrap")
+    assert found["bootstrap_ari_median"] < params.ari_threshold
+    assert found["unstable"]
+    assert not found["resample_sensitive"]
+    assert found["reason"] == "bootstrap_ari_median below the ari_threshold 0.8"
+
+
+@pytest.mark.parametrize(
+    ("seeds", "resamples", "unstable", "sensitive"),
+    [
+        (1.0, 0.95, False, False),
+        # the seed refits land elsewhere: left out, whatever the resamples
+        (0.89, 0.95, True, False),
+        (0.9, 0.95, False, False),
+        # resamples between the ari threshold and the intrinsic one: read, named
+        (1.0, 0.89, False, True),
+        (1.0, 0.8, False, True),
+        (1.0, 0.9, False, False),
+        # resamples alone below the agreement the period is read at: left out
+        (1.0, 0.79, True, False),
+        (0.5, 0.5, True, False),
+    ],
+)
+def test_which_reference_dates_are_read(seeds, resamples, unstable, sensitive):
+    found = nodes.gate(seeds, resamples, StabilityParams())
+    assert (found["unstable"], found["resample_sensitive"]) == (unstable, sensitive)

@@ -44,38 +44,50 @@ def measure_intrinsic_stability(
     return intrinsic_at(snapshot_features[plan["t0"]], fits[plan["t0"]], params)
 
 
+def gate(seed_median: float, bootstrap_median: float, params: StabilityParams) -> dict:
+    """Whether a reference date is read, from its intrinsic medians.
+
+    ``unstable`` (the date is left out): the seed refits of the same persons disagree
+    (median below ``intrinsic_ari_threshold``), so an ARI drop over time may be a
+    jump between optima; or the bootstrap resamples alone fall below
+    ``ari_threshold``, the agreement the period is read at, so another sample would
+    move the segments further than the drop that ends the period. Otherwise a
+    bootstrap median below ``intrinsic_ari_threshold`` flags the date
+    ``resample_sensitive``: it is read (and named), because every bootstrap pair is
+    such another sample followed through time and carries that spread into the
+    period's interval (docs/stability.md, "Which reference dates")."""
+    seeds, ari = params.intrinsic_ari_threshold, params.ari_threshold
+    if seed_median < seeds:
+        reason = f"seed_ari_median below {seeds}"
+    elif bootstrap_median < ari:
+        reason = f"bootstrap_ari_median below the ari_threshold {ari}"
+    elif bootstrap_median < seeds:
+        reason = (
+            f"stable against its own seeds; bootstrap_ari_median below {seeds} "
+            "(another sample of this size gives partly other segments)"
+        )
+    else:
+        reason = "stable against its own seed and bootstrap resamples"
+    return {
+        "unstable": bool(seed_median < seeds or bootstrap_median < ari),
+        "resample_sensitive": bool(ari <= bootstrap_median < seeds),
+        "reason": reason,
+    }
+
+
 def intrinsic_at(
     features: pd.DataFrame, fit: dict[str, Any], params: StabilityParams
 ) -> dict[str, Any]:
     """ARI of the model's settings against themselves at a reference date: the
     refits with other seeds on the same persons (``fit["seed_models"]``), and the
     bootstrap replicates, each against the frozen model over every person of
-    ``features``.
-
-    A seed median below ``intrinsic_ari_threshold`` flags the settings ``unstable``:
-    refitted on the same persons they land in other optima, so an ARI drop over time
-    may be a jump between optima, and no period is read from this date. A bootstrap
-    median below it flags them ``resample_sensitive``: another sample of this size
-    would give partly other segments. That does not leave the date out: every
-    bootstrap pair is such another sample followed through time, so the spread it
-    causes is in the period's interval (docs/stability.md, "Which reference dates")."""
+    ``features``; whether the date is read (:func:`gate`)."""
     model = fit["model"]
     measured = intrinsic_agreement(
         model, fit["seed_models"], list(fit["replicates"].values()), features
     )
     seed_ari, bootstrap_ari = measured["seed_ari"], measured["bootstrap_ari"]
-    threshold = params.intrinsic_ari_threshold
-    unstable = measured["seed_ari_median"] < threshold
-    sensitive = measured["bootstrap_ari_median"] < threshold
-    if unstable:
-        reason = f"seed_ari_median below {threshold}"
-    elif sensitive:
-        reason = (
-            f"stable against its own seeds; bootstrap_ari_median below {threshold} "
-            "(another sample of this size gives partly other segments)"
-        )
-    else:
-        reason = "stable against its own seed and bootstrap resamples"
+    read = gate(measured["seed_ari_median"], measured["bootstrap_ari_median"], params)
     result = {
         "n_persons": len(features),
         "seed_ari": seed_ari,
@@ -83,18 +95,16 @@ def intrinsic_at(
         "seed_ari_median": measured["seed_ari_median"],
         "bootstrap_ari_median": measured["bootstrap_ari_median"],
         "min_ari": float(min(seed_ari + bootstrap_ari)),
-        "threshold": threshold,
-        "unstable": bool(unstable),
-        "resample_sensitive": bool(sensitive),
-        "reason": reason,
+        "threshold": params.intrinsic_ari_threshold,
+        **read,
     }
-    (logger.warning if unstable or sensitive else logger.info)(
+    (logger.warning if read["unstable"] or read["resample_sensitive"] else logger.info)(
         "Intrinsic stability of %s: median ARI over seeds %.3f, over bootstraps %.3f "
         "(%s)",
         type(model).__name__,
         result["seed_ari_median"],
         result["bootstrap_ari_median"],
-        reason,
+        read["reason"],
     )
     return result
 

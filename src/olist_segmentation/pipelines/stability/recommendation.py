@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from .nodes import gate
 from .params import StabilityParams
 from .periods import headline, interval_weeks, lower_median, origin_periods
 from .sample_size import sample_size_note
@@ -77,9 +78,9 @@ def _origin(
         "seed_ari_median": float(intrinsic["seed_ari_median"]),
         "bootstrap_ari_median": float(intrinsic["bootstrap_ari_median"]),
         "unstable": bool(intrinsic["unstable"]),
-        "resample_sensitive": bool(
-            intrinsic["bootstrap_ari_median"] < params.intrinsic_ari_threshold
-        ),
+        "resample_sensitive": gate(
+            intrinsic["seed_ari_median"], intrinsic["bootstrap_ari_median"], params
+        )["resample_sensitive"],
         "period_days": period,
         "period_weeks": round(period / 7, 1),
         "replicate_period_days": replicates,
@@ -110,7 +111,7 @@ def _origins(
     return found
 
 
-def _caveat(origins: list[dict[str, Any]], threshold: float) -> str | None:
+def _caveat(origins: list[dict[str, Any]], params: StabilityParams) -> str | None:
     """The reference dates left out (seeds disagree), and those read although
     another sample of their size would give partly other segments."""
 
@@ -126,15 +127,19 @@ def _caveat(origins: list[dict[str, Any]], threshold: float) -> str | None:
     if left_out:
         parts.append(
             "Reference dates left out, the model's settings landing in other optima "
-            f"when refitted with other seeds (median ARI over seeds below {threshold}; "
+            f"when refitted with other seeds (median ARI over seeds below "
+            f"{params.intrinsic_ari_threshold}) or resamples of the customers alone "
+            "moving the segments further than the drop the period is read at "
+            f"(median ARI over bootstrap resamples below {params.ari_threshold}; "
             "seeds / bootstrap resamples): " + dates(left_out)
         )
-    sensitive = [o for o in origins if o["resample_sensitive"] and not o["unstable"]]
+    sensitive = [o for o in origins if o["resample_sensitive"]]
     if sensitive:
         parts.append(
             "Read although another sample of as many customers would give partly "
-            f"other segments (median ARI over bootstrap resamples below {threshold}; "
-            "the interval carries that spread): " + dates(sensitive)
+            "other segments (median ARI over bootstrap resamples below "
+            f"{params.intrinsic_ari_threshold}; the interval carries that spread): "
+            + dates(sensitive)
         )
     return ". ".join(parts) or None
 
@@ -194,17 +199,18 @@ def recommend_maintenance(
     if unstable:
         caveat = (
             "No retraining period is recommended: at every reference date the "
-            "model's settings are unstable against their own seeds "
+            "model's settings are unstable against their own seeds or resamples "
             f"({intrinsic_stability['reason']} at T0), so part of any ARI "
-            "drop is a refit landing in another optimum, not the customers changing. "
-            "Choose a specification whose intrinsic stability reaches "
-            f"{intrinsic_stability['threshold']} first."
+            "drop is a refit landing in another optimum or on another sample, not "
+            "the customers changing. Choose a specification whose seed refits agree "
+            f"at {intrinsic_stability['threshold']} and resamples at "
+            f"{p.ari_threshold} first, or gather more customers."
         )
         schedule = caveat
         logger.warning(caveat)
     else:
         schedule = _schedule(period, censored, interval, origins, p)
-        caveat = _caveat(origins, p.intrinsic_ari_threshold)
+        caveat = _caveat(origins, p)
         horizon_end = first_below if first_below is not None else period
         early = sorted(
             (s["first_fired_days"], name)
