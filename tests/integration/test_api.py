@@ -354,6 +354,9 @@ def test_segments_carry_their_value_and_the_reports_contract(api, run_data):
     assert contract["signals"] == maintenance["signals"]
     assert contract["triggers"] == maintenance["triggers"]
     assert contract["recommended"] == maintenance["recommended"]
+    assert contract["sample_size"] == maintenance["sample_size"]
+    if contract["sample_size"] is not None:
+        assert contract["sample_size"]["clause"] in contract["headline"]
     if contract["recommended"]:
         weeks = contract["period_weeks"]
         said = f"{weeks:g} weeks" if weeks else "every step"  # 0: retrain each step

@@ -130,6 +130,26 @@ class Signal(BaseModel):
     max_observed: float
 
 
+class MeasuredAgreement(BaseModel):
+    """Disjoint samples of one size: how many pairs agreed, the periods they gave."""
+
+    data: str
+    persons_t0: int
+    pairs: int
+    agreed: int
+    periods_weeks: list[float]
+
+
+class SampleSizeNote(BaseModel):
+    """What disjoint samples of about this run's size gave (``stability.sample_size``)."""
+
+    persons_t0: int
+    nearest: MeasuredAgreement
+    agree_from_persons_t0: int | None
+    clause: str
+    source: str
+
+
 class RetrainingContract(BaseModel):
     """The maintenance contract as the report states it (``reporting.contract``)."""
 
@@ -138,6 +158,7 @@ class RetrainingContract(BaseModel):
     period_weeks: float | None
     interval_weeks: list[float] | None
     censored: bool
+    sample_size: SampleSizeNote | None
     signals: list[Signal]
     triggers: list[str]
 
