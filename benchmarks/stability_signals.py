@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/stability_signals.py PROJECT[@VERSION] --label real_sample
 
 ``PROJECT`` holds ``data/08_reporting`` written by ``kedro run`` (``VERSION``, or the
-newest version, is read). For every snapshot after T0: the median ARI (frozen T0
-model against the refits; the single refit where the median is no longer measured),
-each signal's value, whether it fired there (above its threshold and, for the
-joiners' mix, above its chance level: ``stability.signals``), and whether the ARI is
-below ``ari_threshold``; then, per signal, the first date it fired against the first
-date of the sustained drop. Writes ``benchmarks/results/stability_signals.json``
-(merged under ``--label``) and prints the table as Markdown (docs/stability.md).
+newest version, is read). The signals are read from the run's snapshot table under
+today's ``conf/base`` thresholds (``stability.signals.monitoring_signals``), so that
+older runs are read by today's rules. For every snapshot after T0: the median ARI
+(frozen T0 model against the refits; the single refit where the median is no longer
+measured), each signal's value, whether it fired there, and whether the ARI is below
+``ari_threshold``; then, per signal, the first date it fired against the first date
+of the sustained drop. Writes ``benchmarks/results/stability_signals.json`` (merged
+under ``--label``) and prints the table as Markdown (docs/stability.md).
 """
 
 from __future__ import annotations
@@ -17,11 +18,41 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import yaml
 from compare_stability_outputs import version_of
 
-from olist_segmentation.pipelines.stability.signals import CHANCE, SIGNALS
+from olist_segmentation.pipelines.stability.params import StabilityParams
+from olist_segmentation.pipelines.stability.signals import (
+    CHANCE,
+    SIGNALS,
+    monitoring_signals,
+    with_ari_loss,
+)
+
+PARAMETERS = Path(__file__).parents[1] / "conf" / "base" / "parameters_stability.yml"
+
+
+def read_run(spec: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The snapshots after T0 (with ``ari_loss``) and the recommendation of the run
+    ``PROJECT[@VERSION]``, with its signals read under today's thresholds."""
+    project, _, version = spec.partition("@")
+    reporting = Path(project) / "data" / "08_reporting"
+    snaps = pd.read_csv(
+        version_of(reporting / "stability_snapshots.csv", version or None),
+        parse_dates=["date"],
+    )
+    rec = json.loads(
+        version_of(
+            reporting / "maintenance_recommendation.json", version or None
+        ).read_text()
+    )
+    later = with_ari_loss(snaps[snaps["horizon_days"] > 0].reset_index(drop=True))
+    params = StabilityParams(**yaml.safe_load(PARAMETERS.read_text())["stability"])
+    signals = monitoring_signals(later, params, rec["first_below_threshold_days"])
+    return later, {**rec, "monitoring_signals": signals}
 
 
 def main() -> None:
@@ -34,19 +65,8 @@ def main() -> None:
         default=Path(__file__).parent / "results" / "stability_signals.json",
     )
     args = parser.parse_args()
-    project, _, version = args.project.partition("@")
-    reporting = Path(project) / "data" / "08_reporting"
-    snaps = pd.read_csv(
-        version_of(reporting / "stability_snapshots.csv", version or None),
-        parse_dates=["date"],
-    )
-    rec = json.loads(
-        version_of(
-            reporting / "maintenance_recommendation.json", version or None
-        ).read_text()
-    )
-    later = snaps[snaps["horizon_days"] > 0].reset_index(drop=True)
-    ari = later["ari_median"].fillna(later["ari_cohort"])
+    later, rec = read_run(args.project)
+    ari = 1.0 - later["ari_loss"]
     rows = []
     for k, row in later.iterrows():
         entry = {

@@ -164,10 +164,14 @@ def test_costs_rescoring_signals_and_published_curve():
     assert psi_signal["first_fired_days"] == 28
     assert psi_signal["warned_before_ari_drop"] is True
     assert rec["monitoring_signals"]["share_shift_max"]["first_fired_days"] is None
+    # ARI 0.88 then 0.80 (1 - ARI past 0.15 at 42 days), below 0.8 from 56 days
+    ari_signal = rec["monitoring_signals"]["ari_loss"]
+    assert ari_signal["first_fired_days"] == 42
+    assert ari_signal["warned_before_ari_drop"] is True
     assert rec["caveat"] is None
     assert rec["schedule"].endswith(
-        "in the history from T0 psi_max fired at 28 days, recent_mix_shift fired at "
-        "42 days"
+        "in the history from T0 psi_max fired at 28 days, ari_loss fired at 42 days, "
+        "recent_mix_shift fired at 42 days"
     )
 
 

@@ -53,10 +53,12 @@ def test_two_same_mix_groups_pass_chance_at_its_rate():
     assert np.mean(np.array(shifts) > chance) == pytest.approx(0.05, abs=0.03)
 
 
-def later(shift, chance, psi=(0.05, 0.12, 0.3)) -> pd.DataFrame:
+def later(shift, chance, psi=(0.05, 0.12, 0.3), ari=(0.95, 0.9, 0.88)) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "horizon_days": [14, 28, 42],
+            "ari_median": ari,
+            "ari_cohort": [0.9, 0.9, 0.9],
             "psi_max": psi,
             "share_shift_max": [0.01, 0.02, 0.03],
             "new_person_share": [0.1, 0.2, 0.3],
@@ -86,6 +88,7 @@ def test_every_signal_with_its_threshold_and_first_firing():
         later([0.1, 0.1, 0.1], [0.2, 0.2, 0.2]), StabilityParams(), first_below=None
     )
     assert list(signals) == [
+        "ari_loss",
         "psi_max",
         "share_shift_max",
         "new_person_share",
@@ -97,3 +100,22 @@ def test_every_signal_with_its_threshold_and_first_firing():
     assert signals["recent_mix_shift"]["max_observed"] == pytest.approx(0.1)
     # no sustained drop: nothing to warn before
     assert {s["warned_before_ari_drop"] for s in signals.values()} == {None}
+
+
+def test_the_agreement_lost_warns_a_step_before_the_period_ends():
+    # the real sample's curve from T0 (docs/stability.md): ARI 0.857, 0.842, then
+    # below 0.8 from 42 days; the warning level is ARI 0.85
+    curve = later([0.0] * 3, [0.1] * 3, ari=(0.857, 0.842, 0.738))
+    fired = monitoring_signals(curve, StabilityParams(), first_below=42)["ari_loss"]
+    assert fired["threshold"] == pytest.approx(0.15)
+    assert fired["first_fired_days"] == 28
+    assert fired["warned_before_ari_drop"] is True
+    assert fired["max_observed"] == pytest.approx(1 - 0.738)
+
+
+def test_the_single_refit_is_read_where_the_pairs_are_no_longer_followed():
+    curve = later([0.0] * 3, [0.1] * 3, ari=(0.9, np.nan, np.nan))
+    curve["ari_cohort"] = [0.9, 0.9, 0.7]
+    fired = monitoring_signals(curve, StabilityParams(), first_below=None)["ari_loss"]
+    assert fired["first_fired_days"] == 42
+    assert fired["max_observed"] == pytest.approx(0.3)

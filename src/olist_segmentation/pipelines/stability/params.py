@@ -19,6 +19,7 @@ class MonitoringThresholds(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    ari_loss: float = Field(0.15, gt=0, lt=1)
     psi: float = Field(0.1, gt=0)
     share_shift: float = Field(0.05, gt=0, le=1)
     new_person_share: float = Field(0.5, gt=0, le=1)

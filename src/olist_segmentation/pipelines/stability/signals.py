@@ -1,9 +1,12 @@
 """Early-retrain signals: what tells marketing to retrain before the period ends.
 
-Four signals are read at every snapshot after T0 (:func:`.nodes.evaluate_snapshots`)
+Five signals are read at every snapshot after T0 (:func:`.nodes.evaluate_snapshots`)
 and each fires at the first snapshot where it passes its threshold (``monitoring``):
-the largest PSI of a model feature, the largest move of a segment's share under the
-frozen model, the share of persons new since T0, and the joiners' mix shift.
+the agreement lost since training (``ari_loss``, 1 - the ARI between the frozen model
+and the refits, at a warning level above the one the period ends at), the largest PSI
+of a model feature, the largest move of a segment's share under the frozen model, the
+share of persons new since T0, and the joiners' mix shift. The drift signals watch the
+inputs; ``ari_loss`` watches the segments themselves, with one refit at each check.
 
 The joiners' mix shift compares two small groups, the persons who joined during the
 last step and those who joined during the step before T0: a few dozen each on a
@@ -26,6 +29,7 @@ from .params import StabilityParams
 
 #: (column of ``stability_snapshots``, its threshold in ``monitoring``)
 SIGNALS = (
+    ("ari_loss", "ari_loss"),
     ("psi_max", "psi"),
     ("share_shift_max", "share_shift"),
     ("new_person_share", "new_person_share"),
@@ -59,6 +63,12 @@ def mix_shift_chance(recent: pd.Series, baseline: pd.Series, quantile: float) ->
     return float(np.quantile(0.5 * np.abs(a - b).sum(axis=1), quantile))
 
 
+def with_ari_loss(later: pd.DataFrame) -> pd.DataFrame:
+    """``later`` with ``ari_loss``: 1 - the median ARI of the refit and its pairs,
+    or of the single refit where the pairs are no longer followed."""
+    return later.assign(ari_loss=1.0 - later["ari_median"].fillna(later["ari_cohort"]))
+
+
 def first_firing(
     later: pd.DataFrame, column: str, threshold: float, first_below: int | None
 ) -> dict[str, Any]:
@@ -83,6 +93,7 @@ def monitoring_signals(
     later: pd.DataFrame, params: StabilityParams, first_below: int | None
 ) -> dict[str, dict[str, Any]]:
     """Every signal's threshold, first firing and largest value after T0."""
+    later = with_ari_loss(later)
     return {
         column: first_firing(
             later, column, getattr(params.monitoring, threshold), first_below
@@ -95,6 +106,8 @@ def triggers(params: StabilityParams, intrinsic_threshold: float) -> list[str]:
     """The early-retrain triggers in words."""
     m = params.monitoring
     return [
+        "a refit on the day's features agrees with the frozen model below ARI "
+        f"{1 - m.ari_loss:g} (the period ends below {params.ari_threshold:g})",
         f"max PSI of any model feature against T0 above {m.psi}",
         f"share of any segment (frozen model) moved by more than "
         f"{m.share_shift:.0%} points since training",
