@@ -210,6 +210,7 @@ def maintenance_content(rec: dict[str, Any], features: list[str]) -> dict[str, A
         ),
         "signals": contract["signals"],
         "triggers": contract["triggers"],
+        "sample_size": contract["sample_size"],
         "retrain_cost": (
             f"{cost['median_seconds']:.1f} s (median; at most "
             f"{cost['max_seconds']:.1f} s) for {cost['persons_at_last_snapshot']:,} "
