@@ -2,7 +2,8 @@
 #   make run    set up .venv from requirements.lock, generate synthetic data if
 #               data/01_raw has no Olist CSVs, then `kedro run --pipelines=training`
 #               (the default pipeline's work, with the model registered in MLflow)
-#   make test   ruff + the whole test suite
+#   make test   ruff + the whole test suite, on PYTEST_WORKERS processes (2: this
+#               machine's cores; PYTEST_WORKERS=0 runs it in one process)
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -36,8 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# loadgroup: the groups of tests/conftest.py (a module, or every test of the trained
+# project) each run on one worker, so that their fixtures are built once.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 viz: $(STAMP)
 	$(BIN)/kedro viz run --host 127.0.0.1
@@ -52,6 +55,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APP_PORT ?= 8501
 MODEL_VERSION ?= latest
+PYTEST_WORKERS ?= 2
 
 serve: $(STAMP)
 	$(BIN)/python -m olist_segmentation.serving --host $(HOST) --port $(PORT) --model-version $(MODEL_VERSION)

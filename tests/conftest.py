@@ -60,6 +60,21 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the tests for ``pytest -n 2 --dist loadgroup`` (``make test``): each
+    module on one worker, so that its module-scoped fixtures are built once, and
+    every test of the trained project on the same worker, so that its minute-long
+    ``kedro run`` (a session fixture, one per worker) runs once. First, before
+    pytest-xdist's worker reads the groups off the marks."""
+    for item in items:
+        if "trained_project" in item.fixturenames:
+            group = "trained_project"
+        else:
+            group = item.nodeid.partition("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(autouse=True)
 def _no_mlflow_run_left_active():
     """Leave no MLflow run of a test's in-process ``KedroSession`` to the next one.
