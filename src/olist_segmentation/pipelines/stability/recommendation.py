@@ -40,6 +40,7 @@ def _schedule(
     origins: list[dict[str, Any]],
     p: StabilityParams,
 ) -> str:
+    """The headline's decision with what it was read from."""
     stable = [o for o in origins if not o["unstable"]]
     measured = (
         f"interval {interval[0]:g}-{interval[1]:g} weeks; from "
@@ -47,21 +48,14 @@ def _schedule(
         + " weeks"
     )
     if period == 0:
-        return (
-            f"ARI is below {p.ari_threshold} already at the first snapshot "
-            f"({p.step_days} days, {measured}): retrain at every step of "
-            f"{p.step_days} days"
+        basis = f"ARI below {p.ari_threshold} already at the first snapshot"
+    else:
+        basis = (
+            f"{period} days, the median over {len(stable)} reference "
+            f"date{'s' if len(stable) > 1 else ''}"
         )
-    if censored:
-        return (
-            f"ARI never fell below {p.ari_threshold} in the {period} days observed "
-            f"({measured}): retrain at least every {period // 7} weeks, earlier if a "
-            "signal fires"
-        )
-    return (
-        f"Retrain every {period / 7:g} weeks ({period} days, the median over "
-        f"{len(stable)} reference date{'s' if len(stable) > 1 else ''}; {measured})"
-    )
+    decision = headline(round(period / 7, 1), None, censored, p.step_days)
+    return f"{decision} ({basis}; {measured})"
 
 
 def _by_horizon(later: pd.DataFrame, values: Any) -> dict[str, Any]:
